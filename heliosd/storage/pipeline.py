@@ -1,0 +1,237 @@
+"""The commit pipeline: validation, seq assignment, group commit, publication.
+
+Every change to the engine goes through here, so that exactly one writer
+exists and an idle transaction never holds it (a transaction's writes wait
+in its own buffer until COMMIT).
+
+States of a commit request::
+
+    queued --(batch taken)--> applying (in the writer thread, inside one
+    engine write with the rest of its batch) --> written --(loop thread)-->
+    published (latest advanced, locks released, waiter woken)
+                          \\-> failed (validation: 40001; engine: 53100/58030)
+
+Invariants
+==========
+
+1. One batch = one engine write = one fsync for all its durable commits
+   (group commit).  While a batch is being written, new commits queue; the
+   next batch takes all of them.
+2. Within a batch, requests are validated and applied in queue order; each
+   sees the effects of the ones before it.  A request that fails validation
+   is skipped; the others commit.
+3. Seqs are assigned consecutively to the requests that apply, in order.
+4. Publication (``Store.latest``, ``has_data``, branch structure, stats) and
+   lock release happen in the event-loop thread after the engine write
+   returned (MVCC invariant 5); a failed batch publishes nothing.
+5. For each written key the previous ``cur`` version moves to ``hist``
+   (vacuum later drops what no snapshot, window or fork point needs), and a
+   commit-log record is written in the same engine write.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import marshal
+import struct
+import time
+
+from ..errors import PgError, SerializationFailure
+from .mvcc import LONG, SYSTEM_BRANCH, OBJ_BRANCHES, TOMB, _encode_val, _inv, phys
+
+_pack_Q = struct.Struct(">Q").pack
+_unpack_Q = struct.Struct(">Q").unpack_from
+LOG_PART = 2000
+
+
+class CommitRequest:
+    __slots__ = ("txn", "durable", "seq", "error", "future", "stats_delta", "time")
+
+    def __init__(self, txn, durable: bool):
+        self.txn = txn
+        self.durable = durable
+        self.seq: int | None = None
+        self.error: BaseException | None = None
+        self.future = None
+        self.stats_delta: dict[int, list[int]] = {}
+        self.time = 0.0
+
+
+def _validate(w, req: CommitRequest) -> None:
+    for lk, base in req.txn.base.items():
+        v = w.get("cur", phys(lk))
+        cur = 0 if v is None else _unpack_Q(v)[0]
+        if cur != base:
+            raise SerializationFailure()
+
+
+def apply_group(store, w, reqs: list[CommitRequest]) -> None:
+    """Validate and apply a batch inside one engine write (runs in the writer thread)."""
+    v = w.get("meta", b"last_seq")
+    seq = _unpack_Q(v)[0] if v else 0
+    now = time.time()
+    stats_total: dict[int, list[int]] = {}
+    for req in reqs:
+        try:
+            _validate(w, req)
+        except PgError as e:
+            req.error = e
+            continue
+        seq += 1
+        req.seq = seq
+        req.time = now
+        seq8 = _pack_Q(seq)
+        delta = req.stats_delta
+        branches = store.branches
+        local = req.txn.local_branches
+        log: list = []
+        part = 0
+        for lk, val in req.txn.writes.items():
+            pk = phys(lk)
+            bid = int.from_bytes(lk[:4], "big")
+            old = w.get("cur", pk)
+            d = delta.get(bid)
+            if d is None:
+                d = delta[bid] = [0, 0]
+            if old is not None:
+                w.put("hist", pk + _inv(_unpack_Q(old)[0]), old[8:])
+                if not old[8] & TOMB:
+                    d[0] -= 1
+                    d[1] -= len(pk) + len(old)
+            if val is None:
+                info = branches.get(bid) or local.get(bid)
+                if old is None and (info is None or info.parent is None):
+                    # nothing of this key in this root branch: nothing to hide
+                    log.append((lk, None))
+                    continue
+                w.put("cur", pk, seq8 + _encode_val(TOMB, lk, None))
+            else:
+                nv = seq8 + _encode_val(0, lk, val)
+                w.put("cur", pk, nv)
+                d[0] += 1
+                d[1] += len(pk) + len(nv)
+            log.append((lk, val))
+            if len(log) >= LOG_PART:
+                w.put("log", seq8 + struct.pack(">I", part), marshal.dumps((now, log)))
+                part += 1
+                log = []
+        w.put("log", seq8 + struct.pack(">I", part), marshal.dumps((now, log)))
+        for bid, d in delta.items():
+            t = stats_total.setdefault(bid, [0, 0])
+            t[0] += d[0]
+            t[1] += d[1]
+    w.put("meta", b"last_seq", _pack_Q(seq))
+    for bid, d in stats_total.items():
+        key = b"stats" + struct.pack(">I", bid)
+        old = w.get("meta", key)
+        rows, nbytes = marshal.loads(old) if old else (0, 0)
+        w.put("meta", key, marshal.dumps((rows + d[0], nbytes + d[1])))
+
+
+def publish_group(store, reqs: list[CommitRequest], failed: BaseException | None = None) -> None:
+    """Make a written batch visible (event-loop thread)."""
+    latest = store.latest
+    records = []
+    for req in reqs:
+        txn = req.txn
+        if failed is not None and req.error is None:
+            req.error = failed
+            req.seq = None
+        if req.error is None and req.seq is not None:
+            if req.seq > latest:
+                latest = req.seq
+            for bo in txn.written_objects:
+                if bo not in store.has_data:
+                    store.has_data.add(bo)
+                    store.layout_version += 1
+            for bid, info in txn.local_branches.items():
+                store.branches[bid] = info
+            for bid, d in req.stats_delta.items():
+                rows, nbytes = store.stats.get(bid, (0, 0))
+                store.stats[bid] = (rows + d[0], nbytes + d[1])
+            txn.commit_seq = req.seq
+            records.append(req)
+    store.latest = latest
+    for req in reqs:
+        req.txn._finish()
+        if req.error is None:
+            for cb in req.txn.on_commit:
+                cb()
+    for cb in store.on_publish:
+        cb(records)
+
+
+class CommitPipeline:
+    """Async front of the pipeline: queue, batch, write in a thread, publish."""
+
+    def __init__(self, store, loop: asyncio.AbstractEventLoop | None = None, executor=None):
+        import concurrent.futures
+
+        self.store = store
+        self.loop = loop or asyncio.get_event_loop()
+        self.executor = executor or concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="heliosd-commit")
+        self.queue: list[CommitRequest] = []
+        self.running = False
+        self.batches = 0
+        self.commits = 0
+        self.idle = asyncio.Event()
+        self.idle.set()
+        store.pipeline = self
+
+    async def commit(self, txn, durable: bool = True) -> int:
+        req = txn._commit_request(durable)
+        req.future = self.loop.create_future()
+        self.queue.append(req)
+        if not self.running:
+            self.running = True
+            self.idle.clear()
+            self.loop.create_task(self._run())
+        await asyncio.shield(req.future)
+        if req.error is not None:
+            raise req.error
+        return req.seq
+
+    async def _run(self) -> None:
+        store = self.store
+        try:
+            while self.queue:
+                batch, self.queue = self.queue, []
+                durable = any(r.durable for r in batch)
+                failed = None
+                try:
+                    if store.engine.threaded_writes:
+                        await self.loop.run_in_executor(
+                            self.executor, store.engine.write, lambda w: apply_group(store, w, batch), durable)
+                    else:
+                        store.engine.write(lambda w: apply_group(store, w, batch), durable)
+                except BaseException as e:  # engine failure: the whole batch fails
+                    failed = e if isinstance(e, PgError) else PgError(f"could not commit: {e}", "58030")
+                publish_group(store, batch, failed)
+                self.batches += 1
+                for r in batch:
+                    if r.error is None:
+                        self.commits += 1
+                    if not r.future.done():
+                        r.future.set_result(r.seq)
+        finally:
+            self.running = False
+            self.idle.set()
+
+    async def run_in_writer(self, fn, durable: bool = False):
+        """Run fn(writer) as its own engine write, serialized with commits (vacuum, materialize)."""
+        store = self.store
+        while self.running:
+            await self.idle.wait()
+        self.running = True
+        self.idle.clear()
+        try:
+            if store.engine.threaded_writes:
+                return await self.loop.run_in_executor(self.executor, store.engine.write, fn, durable)
+            return store.engine.write(fn, durable)
+        finally:
+            self.running = False
+            self.idle.set()
+            if self.queue:
+                self.running = True
+                self.idle.clear()
+                self.loop.create_task(self._run())
