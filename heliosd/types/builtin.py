@@ -1,0 +1,209 @@
+"""Wire the I/O functions into the built-in PgType objects and name them."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import uuid as _uuid
+from decimal import Decimal
+
+from . import arrays as A
+from . import jsonb as J
+from . import numeric as N
+from . import scalars as S
+from . import temporal as TM
+from .core import by_oid
+from .interval import Interval
+
+
+def _setup(oid, text_in, text_out, binary_in=None, binary_out=None, pytype=object, out_for=None,
+           tz_dependent=False, elem_is_list=False):
+    t = by_oid(oid)
+    t.text_in = text_in
+    t.text_out = text_out
+    if binary_in is not None:
+        t.binary_in = binary_in
+    if binary_out is not None:
+        t.binary_out = binary_out
+    t.pytype = pytype
+    t._out_for = out_for
+    t.tz_dependent = tz_dependent
+    t.elem_is_list = elem_is_list
+    return t
+
+
+def _float8_out_for(tz, efd, bytea_output, interval_style):
+    if efd > 0:
+        return S.float8_out
+    return lambda v: S.float8_out_digits(v, efd)
+
+
+def _float4_out_for(tz, efd, bytea_output, interval_style):
+    if efd > 0:
+        return S.float4_out
+    return lambda v: S.float4_out_digits(v, efd)
+
+
+def _bytea_out_for(tz, efd, bytea_output, interval_style):
+    return S.bytea_escape_out if bytea_output == "escape" else S.bytea_out
+
+
+def _tstz_out_for(tz, efd, bytea_output, interval_style):
+    return TM.make_timestamptz_out(tz)
+
+
+def _interval_out_for(tz, efd, bytea_output, interval_style):
+    return TM.interval_out_iso8601 if interval_style == "iso_8601" else TM.interval_out
+
+
+BOOL = _setup(16, S.bool_in, S.bool_out, S.bool_recv, S.bool_send, bool)
+BYTEA = _setup(17, S.bytea_in, S.bytea_out, S.bytea_recv, S.bytea_send, bytes, _bytea_out_for)
+CHAR = _setup(18, S.char_in, S.char_out, S.char_recv, S.char_send, str)
+NAME = _setup(19, S.name_in, S.text_out, S.name_recv, S.text_send, str)
+INT8 = _setup(20, S.int8_in, S.int_out, S.int8_recv, S.int8_send, int)
+INT2 = _setup(21, S.int2_in, S.int_out, S.int2_recv, S.int2_send, int)
+INT4 = _setup(23, S.int4_in, S.int_out, S.int4_recv, S.int4_send, int)
+TEXT = _setup(25, S.text_in, S.text_out, S.text_recv, S.text_send, str)
+OID = _setup(26, S.oid_in, S.int_out, S.oid_recv, S.oid_send, int)
+TID = _setup(27, S.tid_in, S.tid_out, S.tid_recv, S.tid_send, tuple)
+XID = _setup(28, S.xid_in, S.int_out, S.oid_recv, S.oid_send, int)
+CID = _setup(29, S.cid_in, S.int_out, S.oid_recv, S.oid_send, int)
+JSON = _setup(114, J.json_in, J.json_out, J.json_recv, J.json_send, str)
+PG_NODE_TREE = _setup(194, S.text_in, S.text_out, S.text_recv, S.text_send, str)
+FLOAT4 = _setup(700, S.float4_in, S.float4_out, S.float4_recv, S.float4_send, float, _float4_out_for)
+FLOAT8 = _setup(701, S.float8_in, S.float8_out, S.float8_recv, S.float8_send, float, _float8_out_for)
+UNKNOWN = _setup(705, S.text_in, S.text_out, S.text_recv, S.text_send, str)
+ACLITEM = _setup(1033, S.text_in, S.text_out, None, None, str)
+BPCHAR = _setup(1042, S.bpchar_in, S.text_out, S.bpchar_recv, S.text_send, str)
+VARCHAR = _setup(1043, S.varchar_in, S.text_out, S.varchar_recv, S.text_send, str)
+DATE = _setup(1082, TM.date_in, TM.date_out, TM.date_recv, TM.date_send, _dt.date)
+TIME = _setup(1083, TM.time_in, TM.time_out, TM.time_recv, TM.time_send, _dt.time)
+TIMESTAMP = _setup(1114, TM.timestamp_in, TM.timestamp_out, TM.timestamp_recv, TM.timestamp_send, _dt.datetime)
+TIMESTAMPTZ = _setup(1184, TM.timestamptz_in, TM.timestamptz_out_utc, TM.timestamptz_recv, TM.timestamp_send,
+                     _dt.datetime, _tstz_out_for, tz_dependent=True)
+INTERVAL = _setup(1186, TM.interval_in, TM.interval_out, TM.interval_recv, TM.interval_send, Interval,
+                  _interval_out_for)
+NUMERIC = _setup(1700, N.numeric_in, N.numeric_out, N.numeric_recv, N.numeric_send, Decimal)
+REFCURSOR = _setup(1790, S.text_in, S.text_out, S.text_recv, S.text_send, str)
+UUID = _setup(2950, S.uuid_in, S.uuid_out, S.uuid_recv, S.uuid_send, _uuid.UUID)
+PG_LSN = _setup(3220, S.pg_lsn_in, S.pg_lsn_out, S.xid8_recv, S.xid8_send, int)
+JSONB = _setup(3802, J.jsonb_in, J.jsonb_out, J.jsonb_recv, J.jsonb_send, object, elem_is_list=True)
+XID8 = _setup(5069, S.xid8_in, S.int_out, S.xid8_recv, S.xid8_send, int)
+
+# reg* types: plain OIDs here; the catalog layer installs name-resolving I/O with set_reg_io()
+REGPROC = _setup(24, S.oid_in, S.int_out, S.oid_recv, S.oid_send, int)
+REGPROCEDURE = _setup(2202, S.oid_in, S.int_out, S.oid_recv, S.oid_send, int)
+REGOPER = _setup(2203, S.oid_in, S.int_out, S.oid_recv, S.oid_send, int)
+REGOPERATOR = _setup(2204, S.oid_in, S.int_out, S.oid_recv, S.oid_send, int)
+REGCLASS = _setup(2205, S.oid_in, S.int_out, S.oid_recv, S.oid_send, int)
+REGTYPE = _setup(2206, S.oid_in, S.int_out, S.oid_recv, S.oid_send, int)
+REGCONFIG = _setup(3734, S.oid_in, S.int_out, S.oid_recv, S.oid_send, int)
+REGDICTIONARY = _setup(3769, S.oid_in, S.int_out, S.oid_recv, S.oid_send, int)
+REGNAMESPACE = _setup(4089, S.oid_in, S.int_out, S.oid_recv, S.oid_send, int)
+REGROLE = _setup(4096, S.oid_in, S.int_out, S.oid_recv, S.oid_send, int)
+REGCOLLATION = _setup(4191, S.oid_in, S.int_out, S.oid_recv, S.oid_send, int)
+REG_TYPES = (REGPROC, REGPROCEDURE, REGOPER, REGOPERATOR, REGCLASS, REGTYPE, REGCONFIG, REGDICTIONARY,
+             REGNAMESPACE, REGROLE, REGCOLLATION)
+
+INT2VECTOR = _setup(22, A.make_vector_in(S.int2_in, "smallint"), A.vector_out,
+                    A.make_vector_recv(S.int2_recv, 21, "int2vector"), A.make_vector_send(S.int2_send, 21), list,
+                    elem_is_list=True)
+OIDVECTOR = _setup(30, A.make_vector_in(S.oid_in, "oid"), A.vector_out,
+                   A.make_vector_recv(S.oid_recv, 26, "oidvector"), A.make_vector_send(S.oid_send, 26), list,
+                   elem_is_list=True)
+
+# pseudo-types
+RECORD = by_oid(2249)
+CSTRING = _setup(2275, S.text_in, S.text_out, S.text_recv, S.text_send, str)
+ANY = by_oid(2276)
+ANYARRAY = by_oid(2277)
+VOID = _setup(2278, S.void_in, S.void_out, S.void_recv, S.void_send, type(None))
+TRIGGER = by_oid(2279)
+EVENT_TRIGGER = by_oid(3838)
+LANGUAGE_HANDLER = by_oid(2280)
+INTERNAL = by_oid(2281)
+ANYELEMENT = by_oid(2283)
+ANYNONARRAY = by_oid(2776)
+ANYENUM = by_oid(3500)
+ANYRANGE = by_oid(3831)
+ANYMULTIRANGE = by_oid(4537)
+ANYCOMPATIBLE = by_oid(5077)
+ANYCOMPATIBLEARRAY = by_oid(5078)
+ANYCOMPATIBLENONARRAY = by_oid(5079)
+ANYCOMPATIBLERANGE = by_oid(5080)
+ANYCOMPATIBLEMULTIRANGE = by_oid(4538)
+RECORD.pytype = tuple
+
+# anyarray values print like any array: the element type travels with the value elsewhere
+ANYARRAY.text_out = A.make_array_out(str)
+
+_NEVER_QUOTES = {16, 20, 21, 23, 26, 28, 29, 700, 701, 1700, 24, 2202, 2203, 2204, 2205, 2206, 3734, 3769,
+                 4089, 4096, 4191, 5069, 2950, 1082}
+
+
+def _wire_array(arr):
+    el = arr.elem
+    if el is None or not arr.is_array:
+        return
+    delim = el.delim
+    elist = el.elem_is_list
+    arr.pytype = list
+    arr.text_out = A.make_array_out(el.text_out, delim, el.oid in _NEVER_QUOTES, elist)
+    arr.text_in = A.make_array_in(el.text_in, delim, elist)
+    if el.binary_out is not None:
+        arr.binary_out = A.make_array_send(el.binary_out, el.oid, elist)
+        arr.binary_in = A.make_array_recv(el.binary_in, el.oid, el.name, elist)
+    arr.tz_dependent = el.tz_dependent
+    arr.elem_is_list = False
+    if el._out_for is not None:
+        def out_for(tz, efd, bytea_output, interval_style, _el=el, _arr=arr):
+            eo = _el.text_out_for(tz, efd, bytea_output, interval_style)
+            if eo is _el.text_out:
+                return _arr.text_out
+            return A.make_array_out(eo, _el.delim, _el.oid in _NEVER_QUOTES, _el.elem_is_list)
+
+        arr._out_for = out_for
+
+
+def wire_arrays():
+    from .core import all_types
+    for t in all_types():
+        if t.is_array:
+            _wire_array(t)
+
+
+wire_arrays()
+
+
+def array_of(t):
+    """The array type of ``t`` (PgType), or None."""
+    return t.array
+
+
+def set_reg_io(t, text_in=None, text_out=None):
+    """Install name-resolving input/output for a reg* type (regclass, regtype, ...).
+
+    The functions have the usual signatures: ``text_in(s, typmod=-1, tz=None) -> oid``
+    and ``text_out(oid) -> str``.  The array type is rewired to use them.
+    """
+    if text_in is not None:
+        t.text_in = text_in
+    if text_out is not None:
+        t.text_out = text_out
+    if t.array is not None:
+        _wire_array(t.array)
+
+
+def set_text_io(t, text_in=None, text_out=None):
+    """Generic hook: replace a type's text I/O (the array type follows)."""
+    set_reg_io(t, text_in, text_out)
+
+
+RECORD_ARRAY = RECORD.array
+INT2_ARRAY, INT4_ARRAY, INT8_ARRAY, TEXT_ARRAY = INT2.array, INT4.array, INT8.array, TEXT.array
+FLOAT4_ARRAY, FLOAT8_ARRAY, NUMERIC_ARRAY, BOOL_ARRAY = FLOAT4.array, FLOAT8.array, NUMERIC.array, BOOL.array
+VARCHAR_ARRAY, BPCHAR_ARRAY, NAME_ARRAY, CHAR_ARRAY = VARCHAR.array, BPCHAR.array, NAME.array, CHAR.array
+OID_ARRAY, JSON_ARRAY, JSONB_ARRAY, UUID_ARRAY = OID.array, JSON.array, JSONB.array, UUID.array
+DATE_ARRAY, TIME_ARRAY, TIMESTAMP_ARRAY = DATE.array, TIME.array, TIMESTAMP.array
+TIMESTAMPTZ_ARRAY, INTERVAL_ARRAY, BYTEA_ARRAY = TIMESTAMPTZ.array, INTERVAL.array, BYTEA.array
+ACLITEM_ARRAY, REGTYPE_ARRAY, REGCLASS_ARRAY = ACLITEM.array, REGTYPE.array, REGCLASS.array
+CSTRING_ARRAY = CSTRING.array
