@@ -160,9 +160,13 @@ def encode_value(v, nulls_first: bool = False) -> bytes:
         return enc_int(((v.hour * 60 + v.minute) * 60 + v.second) * 1_000_000 + v.microsecond)
     if t is _uuid.UUID:
         return b"\x16" + v.bytes
-    key = getattr(v, "__keycode__", None)
-    if key is not None:
-        return key()
+    tm = getattr(v, "total_micros", None)
+    if tm is not None:  # interval
+        return b"\x13" + (tm() + (1 << 127)).to_bytes(16, "big")
+    if isinstance(v, _dt.date):  # +/-infinity date/timestamp singletons (subclasses)
+        return enc_int((1 << 62) if v.year == 9999 else -(1 << 62))
+    if t is tuple:
+        return enc_text(_canonical_text(list(v)))
     return enc_text(_canonical_text(v))
 
 

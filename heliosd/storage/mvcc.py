@@ -182,10 +182,8 @@ class Store:
         self.layout_version = 0
         self._snapshots: dict[int, int] = {}  # seq -> refcount
         self._next_txid = 1
-        self._oid_next = 0
-        self._oid_limit = 0
-        self._bid_next = 0
-        self._bid_limit = 0
+        self._counters: dict[str, tuple[int, int]] = {}
+        self._counter_start = {"oid": FIRST_USER_OID, "bid": 1, "rowid": 1}
         self.stats: dict[int, tuple[int, int]] = {}
         self.pipeline = None  # set by pipeline.CommitPipeline
         self.on_publish = []  # callbacks(list_of_commit_records) for replication/feeds
@@ -211,8 +209,6 @@ class Store:
         try:
             v = r.get("meta", b"last_seq")
             self.latest = _unpack_Q(v)[0] if v else 0
-            self._oid_next = self._oid_limit = _unpack_Q(r.get("meta", b"next_oid") or _pack_Q(FIRST_USER_OID))[0]
-            self._bid_next = self._bid_limit = _unpack_Q(r.get("meta", b"next_bid") or _pack_Q(1))[0]
             # branch structure from the registry rows (newest version of each)
             prefix = _pack_II(SYSTEM_BRANCH, OBJ_BRANCHES)
             self.branches[SYSTEM_BRANCH] = BranchInfo(SYSTEM_BRANCH, None, 0, 0)
@@ -247,21 +243,35 @@ class Store:
         w.put("meta", b"last_seq", _pack_Q(0))
 
     # -------------------------------------------------------------- ids
+    def _alloc(self, name: str, block: int) -> int:
+        """Durable, non-transactional counters (gaps allowed, never reused).
+
+        The high-water mark is persisted a block ahead, so a restart skips at
+        most one block of ids."""
+        nxt, lim = self._counters.get(name, (None, None))
+        if nxt is None:
+            r = self.engine.reader()
+            try:
+                v = r.get("meta", b"next_" + name.encode())
+            finally:
+                r.close()
+            nxt = lim = _unpack_Q(v)[0] if v else self._counter_start.get(name, 1)
+        if nxt >= lim:
+            lim = nxt + block
+            packed = _pack_Q(lim)
+            key = b"next_" + name.encode()
+            self.engine.write(lambda w: w.put("meta", key, packed), durable=False)
+        self._counters[name] = (nxt + 1, lim)
+        return nxt
+
     def allocate_oid(self) -> int:
-        if self._oid_next >= self._oid_limit:
-            self._oid_limit = self._oid_next + 1000
-            lim = _pack_Q(self._oid_limit)
-            self.engine.write(lambda w: w.put("meta", b"next_oid", lim), durable=False)
-        self._oid_next += 1
-        return self._oid_next - 1
+        return self._alloc("oid", 1000)
 
     def allocate_bid(self) -> int:
-        if self._bid_next >= self._bid_limit:
-            self._bid_limit = self._bid_next + 100
-            lim = _pack_Q(self._bid_limit)
-            self.engine.write(lambda w: w.put("meta", b"next_bid", lim), durable=False)
-        self._bid_next += 1
-        return self._bid_next - 1
+        return self._alloc("bid", 100)
+
+    def allocate_rowid(self) -> int:
+        return self._alloc("rowid", 10000)
 
     def new_txid(self) -> int:
         self._next_txid += 1

@@ -1,0 +1,294 @@
+"""INSERT, UPDATE, DELETE operators and foreign-key actions.
+
+Row-level concurrency follows PostgreSQL's READ COMMITTED rules:
+
+1. UPDATE/DELETE find rows with the statement's snapshot, then lock each
+   target row (waiting for a concurrent writer: the lock manager raises
+   WouldBlock, the session waits and re-runs the statement).
+2. After the lock, the newest committed version is read.  If it differs
+   from the version the scan saw, the row's own quals are re-checked on the
+   newest version (PostgreSQL's EvalPlanQual); a deleted row is skipped.
+3. REPEATABLE READ/SERIALIZABLE instead fail with 40001 when the locked row
+   changed after the snapshot (TableStore._base_for_write).
+"""
+
+from __future__ import annotations
+
+from .. import errcodes
+from ..errors import PgError
+from ..storage.locks import EXCLUSIVE
+from .operators import BATCH, Op
+
+
+class InsertOp(Op):
+    def __init__(self, store, child, returning_fn=None, conflict=None, label=None):
+        self.children = (child,)
+        self.store = store
+        self.returning_fn = returning_fn
+        self.conflict = conflict  # ConflictSpec or None
+        self.label = label or f"Insert on {store.rel.name}"
+
+    def run(self, ctx):
+        store = self.store
+        txn = ctx.txn
+        bid = ctx.bid
+        ret = self.returning_fn
+        o = ctx.outer
+        conflict = self.conflict
+        for b in self.children[0].run(ctx):
+            out = []
+            for row in b:
+                if conflict is not None:
+                    handled, res_row = conflict.handle(ctx, store, row)
+                    if handled:
+                        if res_row is not None:
+                            ctx.processed += 1
+                            if ret is not None:
+                                out.append(ret(res_row, o))
+                        continue
+                store.insert(txn, bid, row, ctx)
+                ctx.processed += 1
+                if ret is not None:
+                    out.append(ret(row, o))
+            yield out
+
+
+class ConflictSpec:
+    """ON CONFLICT (arbiter) DO NOTHING | DO UPDATE SET ... [WHERE ...]."""
+
+    def __init__(self, arbiters, action, set_fn=None, where_fn=None):
+        self.arbiters = arbiters  # list of IndexInfo (None entries = primary key)
+        self.action = action  # 'nothing' | 'update'
+        self.set_fn = set_fn  # f(existing_row + excluded_row) -> new row
+        self.where_fn = where_fn
+
+    def handle(self, ctx, store, row):
+        """(handled, row to return or None)."""
+        from ..storage import keycode
+        from ..storage.mvcc import lkey
+
+        txn = ctx.txn
+        bid = ctx.bid
+        arbs = self.arbiters if self.arbiters else ([None] + [i for i in store.indexes if i.unique])
+        for info in arbs:
+            if info is None or info.primary:
+                if store.pk is None:
+                    continue
+                key = store.row_key(row)
+                txn.lock(lkey(bid, store.oid, key), EXCLUSIVE)
+                v = txn.get(bid, store.oid, key, latest=True)
+                existing = None if v is None else (key, store.decode_row(v))
+            else:
+                if info.pred is not None and info.pred(row) is not True:
+                    continue
+                vals = info.key_fn(row)
+                if not info.nulls_not_distinct and any(x is None for x in vals):
+                    continue
+                prefix = keycode.encode_key(vals, info.desc, info.nulls_first)
+                txn.lock(lkey(bid, info.oid, prefix), EXCLUSIVE)
+                existing = None
+                for _ik, pk in txn.scan(bid, info.oid, prefix, keycode.prefix_successor(prefix), latest=True):
+                    v = txn.get(bid, store.oid, pk, latest=True)
+                    if v is not None:
+                        existing = (pk, store.decode_row(v))
+                        break
+            if existing is None:
+                continue
+            if self.action == "nothing":
+                return True, None
+            key, old = existing
+            store.lock_row(txn, bid, key, EXCLUSIVE)
+            seen = ctx.__dict__.setdefault("_conflict_updated", set())
+            if key in seen:
+                raise PgError("ON CONFLICT DO UPDATE command cannot affect row a second time",
+                              errcodes.CARDINALITY_VIOLATION,
+                              hint="Ensure that no rows proposed for insertion within the same command have "
+                                   "duplicate constrained values.")
+            combined = old + row
+            if self.where_fn is not None and not self.where_fn(combined, ctx.outer):
+                return True, None
+            new = self.set_fn(combined, ctx.outer)
+            store.update(txn, bid, key, old, new, ctx)
+            seen.add(key)
+            return True, new
+        return False, None
+
+
+class UpdateOp(Op):
+    """Child rows: target row (ncols) + key + any FROM columns."""
+
+    def __init__(self, store, child, set_fn, returning_fn=None, recheck_fn=None, label=None):
+        self.children = (child,)
+        self.store = store
+        self.set_fn = set_fn  # f(child_row) -> new target row
+        self.returning_fn = returning_fn  # f(new_row + child_row[ncols+1:]) -> tuple
+        self.recheck_fn = recheck_fn  # f(target_row) -> bool (target quals)
+        self.label = label or f"Update on {store.rel.name}"
+
+    def run(self, ctx):
+        store = self.store
+        txn = ctx.txn
+        bid = ctx.bid
+        nc = store.ncols
+        o = ctx.outer
+        done = set()
+        ret = self.returning_fn
+        for b in self.children[0].run(ctx):
+            out = []
+            for crow in b:
+                key = crow[nc]
+                if key in done:
+                    continue
+                cur = _lock_and_refresh(ctx, store, key, crow[:nc], self.recheck_fn)
+                if cur is None:
+                    continue
+                if cur is not crow[:nc]:
+                    crow = cur + crow[nc:]
+                new = self.set_fn(crow, o)
+                store.update(txn, bid, key, cur, new, ctx)
+                done.add(key)
+                ctx.processed += 1
+                if ret is not None:
+                    out.append(ret(new + crow[nc:], o))
+            yield out
+
+
+class DeleteOp(Op):
+    def __init__(self, store, child, returning_fn=None, recheck_fn=None, label=None):
+        self.children = (child,)
+        self.store = store
+        self.returning_fn = returning_fn
+        self.recheck_fn = recheck_fn
+        self.label = label or f"Delete on {store.rel.name}"
+
+    def run(self, ctx):
+        store = self.store
+        txn = ctx.txn
+        bid = ctx.bid
+        nc = store.ncols
+        o = ctx.outer
+        done = set()
+        ret = self.returning_fn
+        for b in self.children[0].run(ctx):
+            out = []
+            for crow in b:
+                key = crow[nc]
+                if key in done:
+                    continue
+                cur = _lock_and_refresh(ctx, store, key, crow[:nc], self.recheck_fn)
+                if cur is None:
+                    continue
+                store.delete(txn, bid, key, cur, ctx)
+                done.add(key)
+                ctx.processed += 1
+                if ret is not None:
+                    out.append(ret(cur + crow[nc:], o))
+            yield out
+
+
+def _lock_and_refresh(ctx, store, key, seen_row, recheck):
+    """Lock the row; return its newest version if it still qualifies, else None."""
+    txn = ctx.txn
+    bid = ctx.bid
+    store.lock_row(txn, bid, key, EXCLUSIVE)
+    v = txn.get(bid, store.oid, key, latest=True)
+    if v is None:
+        return None
+    cur = store.decode_row(v)
+    if cur == seen_row:
+        return seen_row
+    if txn.repeatable:
+        from ..errors import SerializationFailure
+
+        raise SerializationFailure()
+    if recheck is not None and not recheck(cur, ctx.outer):
+        return None
+    return cur
+
+
+# ----------------------------------------------------------------- foreign keys
+
+
+class FkActions:
+    """Referential actions when a referenced (parent) row is deleted or its key changes."""
+
+    def __init__(self, default_fns):
+        self.default_fns = default_fns  # (table oid, attnum) -> f() -> default value
+
+    def _children(self, ctx, store, con, vals):
+        child = ctx.table_store(con.table)
+        rows = child.find_by_columns(ctx.txn, ctx.bid, con.columns, vals, latest=True)
+        return child, rows
+
+    def _error(self, ctx, store, con, vals):
+        from ..engine.table import format_value, quote_ident
+
+        child_rel = ctx.catalog.relations[con.table]
+        cols = ", ".join(quote_ident(store.live[store.pos[a]].name) for a in con.ref_columns)
+        shown = ", ".join(format_value(v, store.live[store.pos[a]].type_oid) for v, a in zip(vals, con.ref_columns))
+        return PgError(
+            f'update or delete on table "{store.rel.name}" violates foreign key constraint "{con.name}" '
+            f'on table "{child_rel.name}"', errcodes.FOREIGN_KEY_VIOLATION,
+            detail=f'Key ({cols})=({shown}) is still referenced from table "{child_rel.name}".',
+            table=child_rel.name, constraint=con.name)
+
+    def parent_delete(self, ctx, store, bid, key, old):
+        for con in store.referenced_by:
+            vals = tuple(old[store.pos[a]] for a in con.ref_columns)
+            if any(v is None for v in vals):
+                continue
+            child, rows = self._children(ctx, store, con, vals)
+            if not rows:
+                continue
+            act = con.on_delete
+            if act in ("a", "r"):
+                if child.oid == store.oid and all(k == key for k, _r in rows):
+                    continue
+                raise self._error(ctx, store, con, vals)
+            for ckey, crow in rows:
+                child.lock_row(ctx.txn, bid, ckey, EXCLUSIVE)
+                if act == "c":
+                    if child.oid == store.oid and ckey == key:
+                        continue
+                    v = ctx.txn.get(bid, child.oid, ckey, latest=True)
+                    if v is None:
+                        continue
+                    child.delete(ctx.txn, bid, ckey, child.decode_row(v), ctx)
+                else:
+                    new = list(crow)
+                    for a in con.columns:
+                        p = child.pos[a]
+                        new[p] = None if act == "n" else self._default(ctx, con.table, a)
+                    child.update(ctx.txn, bid, ckey, crow, tuple(new), ctx)
+
+    def parent_update(self, ctx, store, bid, key, old, new):
+        for con in store.referenced_by:
+            ovals = tuple(old[store.pos[a]] for a in con.ref_columns)
+            nvals = tuple(new[store.pos[a]] for a in con.ref_columns)
+            if ovals == nvals or any(v is None for v in ovals):
+                continue
+            child, rows = self._children(ctx, store, con, ovals)
+            if not rows:
+                continue
+            act = con.on_update
+            if act in ("a", "r"):
+                raise self._error(ctx, store, con, ovals)
+            for ckey, crow in rows:
+                child.lock_row(ctx.txn, bid, ckey, EXCLUSIVE)
+                nrow = list(crow)
+                for a, nv in zip(con.columns, nvals):
+                    p = child.pos[a]
+                    if act == "c":
+                        nrow[p] = nv
+                    elif act == "n":
+                        nrow[p] = None
+                    else:
+                        nrow[p] = self._default(ctx, con.table, a)
+                child.update(ctx.txn, bid, ckey, crow, tuple(nrow), ctx)
+
+    def _default(self, ctx, table, attnum):
+        f = self.default_fns(table, attnum) if callable(self.default_fns) else None
+        return f() if f is not None else None
+
+
+_ = BATCH

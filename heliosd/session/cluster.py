@@ -1,0 +1,69 @@
+"""State shared by all sessions of one server process.
+
+The :class:`Cluster` owns the storage core, the catalog cache, the commit
+pipeline, the registry of live sessions (for cancel requests, pg_stat_activity,
+active sessions per branch, DROP BRANCH/DATABASE safety) and server-wide
+counters exported to Prometheus.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+
+from ..engine import cluster as CL
+from ..engine.catalog import CatalogCache
+from ..storage.kv import LmdbEngine, MemoryEngine
+from ..storage.mvcc import Store
+
+
+class Cluster:
+    def __init__(self, config, engine=None):
+        self.config = config
+        if engine is None:
+            if config.engine == "memory":
+                engine = MemoryEngine()
+            else:
+                engine = LmdbEngine(os.path.join(config.data_dir, "store"))
+        self.store = Store(engine, retention_seconds=config.retention_seconds)
+        self.catalogs = CatalogCache()
+        self.sessions: dict[int, object] = {}  # pid -> Session
+        self.start_time = time.time()
+        self.next_pid = random.randint(1000, 30000)
+        self.sequence_cache: dict = {}
+        self.stats = {"xact_commit": 0, "xact_rollback": 0, "queries": 0, "errors": 0}
+        self.advisory = {}
+        self.listeners: dict[str, set] = {}
+        self._bootstrap_if_needed()
+
+    def _bootstrap_if_needed(self) -> None:
+        txn = self.store.begin()
+        try:
+            su = CL.get_role(txn, CL.BOOTSTRAP_SUPERUSER_OID)
+        finally:
+            txn.rollback()
+        if su is None:
+            verifier = None
+            if self.config.password:
+                from ..server.auth import make_verifier
+
+                verifier = make_verifier(self.config.password)
+            CL.bootstrap(self.store, self.config.superuser, verifier)
+
+    def new_pid(self) -> int:
+        self.next_pid += 1
+        return self.next_pid
+
+    def register(self, session) -> None:
+        self.sessions[session.pid] = session
+
+    def unregister(self, session) -> None:
+        self.sessions.pop(session.pid, None)
+
+    def sessions_on_branch(self, bid: int, exclude=None) -> list:
+        return [s for s in self.sessions.values() if s is not exclude and s.branch_id == bid]
+
+    def sessions_on_database(self, db_oid: int, exclude=None) -> list:
+        return [s for s in self.sessions.values() if s is not exclude and s.db is not None
+                and s.db["oid"] == db_oid]

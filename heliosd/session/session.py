@@ -1,0 +1,993 @@
+"""A client session: transaction state, settings, prepared statements, portals,
+the session's database, branch and role, and the statement driver.
+
+Transaction states (the ReadyForQuery status byte)::
+
+        'I' idle --BEGIN--> 'T' in block --error--> 'E' failed (25P02 for
+         ^  |                  |  ^                   |   everything but
+         |  | implicit txn     |  | ROLLBACK TO       |   ROLLBACK [TO])
+         |  v (one message /   |  +-------------------+
+         |    until Sync)      | COMMIT/ROLLBACK
+         +---------------------+
+
+Invariants
+==========
+
+1. A storage transaction exists iff the state is 'T'/'E' or a statement
+   is running in an implicit transaction; it never holds the engine's
+   writer (writes are buffered until COMMIT: idle-in-transaction sessions
+   block nobody's writes, only the rows they locked).
+2. Every statement runs under a statement savepoint.  A lock conflict
+   (WouldBlock) rolls the statement back to it, waits for the lock (with
+   lock_timeout/statement_timeout/cancel), and re-runs the statement with a
+   fresh snapshot in READ COMMITTED.  Output of statements that can wait
+   (DML, FOR UPDATE, DDL) is buffered until they finish, so a re-run never
+   duplicates rows sent to the client.
+3. The session's branch is fixed by the startup option / USE BRANCH / SET
+   helios.branch; switching is refused inside a transaction that already
+   wrote to another branch?  No: PostgreSQL-style freedom is kept — one
+   transaction may read and write several branches (the migration workflow
+   needs it); each statement runs on the branch current when it starts.
+4. Errors never end the session except FATAL ones; internal errors become
+   XX000 with the traceback logged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import traceback
+
+from .. import config as CFG
+from .. import errcodes
+from .. import types as T
+from ..engine import catalog as C
+from ..engine import cluster as CL
+from ..engine.table import TableStore
+from ..errors import FatalError, PgError, QueryCanceled
+from ..exec import runtime
+from ..exec.context import ExecContext
+from ..exec.dml import FkActions
+from ..sql.analyze import Env
+from ..sql.statement import Prepared, prepare
+from ..storage.locks import WouldBlock
+from ..wire import protocol as P
+
+log = logging.getLogger("heliosd.session")
+
+_ISOLATIONS = {"read uncommitted": "read committed", "read committed": "read committed",
+               "repeatable read": "repeatable read", "serializable": "serializable"}
+
+
+class Portal:
+    __slots__ = ("name", "prepared", "params", "result_formats", "rows", "pos", "done", "tag", "ctx", "gen",
+                 "encoders", "sent_description")
+
+    def __init__(self, name, prepared, params, result_formats):
+        self.name = name
+        self.prepared = prepared
+        self.params = params
+        self.result_formats = result_formats
+        self.rows = None  # materialized rows for suspended portals
+        self.pos = 0
+        self.done = False
+        self.tag = None
+        self.ctx = None
+        self.gen = None
+        self.encoders = None
+        self.sent_description = False
+
+
+class SessionCompiler:
+    """Compiles catalog SQL snippets (index expressions, CHECK, defaults) for TableStore."""
+
+    def __init__(self, session, cat):
+        self.session = session
+        self.cat = cat
+
+    def _scope(self, rel):
+        from ..sql.analyze import RangeItem, Scope
+
+        s = Scope()
+        live = rel.live_columns
+        s.add(RangeItem(rel.name, [c.name for c in live], [c.type for c in live], [c.typmod for c in live],
+                        table_oid=rel.oid, attnums=[c.attnum for c in live], rel=rel))
+        return s
+
+    def _expr(self, sql, rel):
+        from ..sql.analyze import Analyzer
+        from ..sql.parser import parse_sql
+
+        tree = parse_sql(f"SELECT {sql}")
+        an = Analyzer(self.session.env_for(self.cat))
+        return an.expr(tree.expressions[0], self._scope(rel))
+
+    def scalar(self, sql, rel):
+        from ..exec.expr import compile_expr
+
+        e = self._expr(sql, rel)
+        f = compile_expr(e)
+        return (lambda r, f=f: f(r)), e.type
+
+    def predicate(self, sql, rel):
+        from ..exec.expr import compile_expr
+
+        e = self._expr(sql, rel)
+        f = compile_expr(e)
+        fn = (lambda r, f=f: f(r))
+        from ..plan.physical import conjuncts
+
+        fn.pred_exprs = conjuncts(e)
+        return fn
+
+    def predicate_check(self, sql, rel):
+        from ..exec.expr import compile_expr
+
+        e = self._expr(sql, rel)
+        f = compile_expr(e)
+        return lambda r, f=f: f(r)
+
+
+class Session:
+    def __init__(self, cluster, conn=None):
+        self.cluster = cluster
+        self.store = cluster.store
+        self.conn = conn
+        self.pid = cluster.new_pid()
+        import secrets
+
+        self.secret = secrets.randbits(31)
+        self.role: dict | None = None
+        self.session_role: dict | None = None
+        self.db: dict | None = None
+        self.branch_id: int | None = None
+        self.branch_name: str | None = None
+        self.startup_branch: str | None = None
+        self.gucs: dict[str, str] = {}
+        self.guc_defaults: dict[str, str] = {}
+        self.local_gucs: dict[str, str] | None = None
+        self.txn = None
+        self.txn_state = "I"
+        self.txn_implicit = False
+        self.txn_start = time.time()
+        self.savepoints: list = []
+        self.prepared: dict[str, Prepared] = {}
+        self.portals: dict[str, Portal] = {}
+        self.cursors: dict = {}
+        self.currvals: dict = {}
+        self.lastval = None
+        self.out: list[bytes] = []
+        self.current_ctx: ExecContext | None = None
+        self.cancel_pending = False
+        self.state = "idle"
+        self.query_text = ""
+        self.query_start = None
+        self.application_name = ""
+        self.client_addr = None
+        self.backend_start = time.time()
+        self.txn_modes: dict = {}
+        self.char_modes = {}
+        self.listening: set = set()
+        self.notices: list = []
+        self.waiting = False
+        self.branch_generation = None
+        self.advisory_locks: dict = {}
+        self._tz = None
+
+    # ============================================================ startup
+    def bind(self, role: dict, database: dict, params: dict) -> None:
+        """Attach to a database/branch after authentication (raises FatalError)."""
+        self.role = role
+        self.session_role = role
+        self.db = database
+        self.application_name = params.get("application_name", "")
+        for k, g in CFG.GUCS.items():
+            self.guc_defaults[k] = g.default
+        for k, v in self.cluster.config.settings.items():
+            g = CFG.find_guc(k)
+            if g is not None:
+                self.guc_defaults[g.name] = g.normalize(str(v))
+        cfg_role = role.get("config") or {}
+        for k, v in cfg_role.items():
+            g = CFG.find_guc(k)
+            if g is not None:
+                self.guc_defaults[g.name] = v
+        self.guc_defaults["is_superuser"] = "on" if role.get("super") else "off"
+        self.guc_defaults["session_authorization"] = role["name"]
+        self.guc_defaults["application_name"] = self.application_name
+        self.guc_defaults["port"] = str(self.cluster.config.port)
+        startup_gucs = {}
+        for k, v in params.items():
+            if k in ("user", "database", "options", "replication"):
+                continue
+            startup_gucs[k] = v
+        opts = params.get("options")
+        if opts:
+            for k, v in _parse_options(opts):
+                startup_gucs[k] = v
+        for k, v in startup_gucs.items():
+            g = CFG.find_guc(k)
+            if g is None:
+                if "." in k:
+                    self.guc_defaults[k] = v
+                    continue
+                raise FatalError(f'unrecognized configuration parameter "{k}"', errcodes.UNDEFINED_OBJECT)
+            if g.context == "internal" and g.name not in ("application_name",):
+                if g.name in ("server_version", "server_encoding", "integer_datetimes", "is_superuser",
+                              "in_hot_standby", "session_authorization"):
+                    continue
+            try:
+                val = g.normalize(v)
+                if g.name == "TimeZone":
+                    val = self._check_timezone(val)
+                self.guc_defaults[g.name] = val
+            except PgError as e:
+                raise FatalError(e.message, e.code) from None
+        branch = self.guc_defaults.get("helios.branch") or "main"
+        self.startup_branch = branch
+        txn = self.store.begin()
+        try:
+            bid = txn.branch_id(database["oid"], branch)
+            if bid is None or not self._branch_usage(txn, bid, branch):
+                raise FatalError(f'branch "{branch}" does not exist', errcodes.UNDEFINED_OBJECT)
+        finally:
+            txn.rollback()
+        self.branch_id = bid
+        self.branch_name = branch
+        self.gucs = {}
+        self.cluster.register(self)
+
+    def parameter_status_messages(self) -> list[bytes]:
+        out = []
+        for k, g in CFG.GUCS.items():
+            if g.report:
+                out.append(P.parameter_status(k, self.get_guc(k)))
+        return out
+
+    # ============================================================ settings
+    def get_guc(self, name: str) -> str:
+        g = CFG.find_guc(name)
+        key = g.name if g is not None else name
+        if self.local_gucs is not None and key in self.local_gucs:
+            return self.local_gucs[key]
+        if key in self.gucs:
+            return self.gucs[key]
+        if key == "transaction_isolation":
+            if self.txn is not None:
+                return self.txn.isolation
+            return self.get_guc("default_transaction_isolation")
+        if key == "transaction_read_only":
+            if self.txn is not None:
+                return "on" if self.txn.read_only else "off"
+            return self.get_guc("default_transaction_read_only")
+        if key == "helios.branch":
+            return self.branch_name or "main"
+        if key in self.guc_defaults:
+            return self.guc_defaults[key]
+        if g is not None:
+            return g.default
+        raise PgError(f'unrecognized configuration parameter "{name}"', errcodes.UNDEFINED_OBJECT)
+
+    def set_guc(self, name: str, value: str | None, local: bool = False, is_reset: bool = False) -> None:
+        g = CFG.find_guc(name)
+        if g is None:
+            if "." in name:
+                key = name.lower()
+                if value is None:
+                    self.gucs.pop(key, None)
+                else:
+                    self.gucs[key] = value
+                return
+            raise PgError(f'unrecognized configuration parameter "{name}"', errcodes.UNDEFINED_OBJECT)
+        if g.context == "internal":
+            raise PgError(f'parameter "{g.name}" cannot be changed', errcodes.CANT_CHANGE_RUNTIME_PARAM)
+        if g.name == "helios.branch":
+            if value is None:
+                value = self.startup_branch or "main"
+            self.use_branch(value)
+            return
+        if g.name in ("transaction_isolation", "transaction_read_only", "transaction_deferrable"):
+            if value is None:
+                return
+            if g.name == "transaction_isolation":
+                self._set_txn_modes({"isolation": g.normalize(value)})
+            elif g.name == "transaction_read_only":
+                self._set_txn_modes({"read_only": g.normalize(value) == "on"})
+            return
+        if value is not None:
+            value = g.normalize(value)
+            if g.name == "TimeZone":
+                value = self._check_timezone(value)
+            if g.name == "client_encoding" and value.upper() not in ("UTF8", "UNICODE", "SQL_ASCII"):
+                raise PgError(f'invalid value for parameter "client_encoding": "{value}"',
+                              errcodes.INVALID_PARAMETER_VALUE)
+            if g.name == "client_encoding":
+                value = "UTF8"
+            if g.name == "search_path":
+                value = _normalize_search_path(value)
+        target = self.local_gucs if local and self.txn is not None else self.gucs
+        if local and self.txn is None:
+            target = None  # SET LOCAL outside a transaction has no effect (warning in PG)
+        old = self.get_guc(g.name)
+        if target is not None:
+            if value is None:
+                target.pop(g.name, None)
+                if local and self.local_gucs is not None:
+                    self.local_gucs[g.name] = self.gucs.get(g.name, self.guc_defaults.get(g.name, g.default))
+            else:
+                target[g.name] = value
+        if g.name == "TimeZone":
+            self._tz = None
+        new = self.get_guc(g.name)
+        if g.report and new != old:
+            self.out.append(P.parameter_status(g.name, new))
+
+    def _check_timezone(self, value: str) -> str:
+        try:
+            T.parse_timezone_setting(value)
+        except PgError:
+            raise PgError(f'invalid value for parameter "TimeZone": "{value}"', errcodes.INVALID_PARAMETER_VALUE)
+        return T.timezone_name(value) if hasattr(T, "timezone_name") else value
+
+    def tz(self):
+        if self._tz is None:
+            self._tz = T.parse_timezone_setting(self.get_guc("TimeZone"))
+        return self._tz
+
+    def search_path(self) -> list[str]:
+        raw = self.get_guc("search_path")
+        out = []
+        for part in _split_path(raw):
+            if part == "$user":
+                out.append(self.role["name"] if self.role else "")
+            else:
+                out.append(part)
+        if "pg_catalog" not in out:
+            out.insert(0, "pg_catalog")
+        return out
+
+    # ============================================================ branches
+    def _branch_usage(self, txn, bid: int, name: str) -> bool:
+        if self.role is None or self.role.get("super"):
+            return True
+        rec = txn.branch_record(bid)
+        if rec is not None and rec.get("owner") == self.role["oid"]:
+            return True
+        grants = CL.branch_grants(txn, bid)
+        mine = CL.roles_of(txn, self.role["oid"])
+        for r, privs in grants.items():
+            if (r in mine or r == 0) and ("USAGE" in privs or "ALL" in privs):
+                return True
+        return False
+
+    def resolve_branch(self, txn, name: str, for_what: str = "use") -> int:
+        bid = txn.branch_id(self.db["oid"], name)
+        if bid is None or not self._branch_usage(txn, bid, name):
+            # the same answer whether it is missing or forbidden: no existence leak
+            raise PgError(f'branch "{name}" does not exist', errcodes.UNDEFINED_OBJECT)
+        return bid
+
+    def use_branch(self, name: str) -> None:
+        txn = self.txn or self.store.begin()
+        try:
+            bid = self.resolve_branch(txn, name)
+        finally:
+            if txn is not self.txn:
+                txn.rollback()
+        self.branch_id = bid
+        self.branch_name = name
+
+    # ============================================================ catalog access
+    def catalog(self, txn=None, bid=None):
+        txn = txn or self.txn
+        return self.cluster.catalogs.get(txn, self.branch_id if bid is None else bid)
+
+    def table_store(self, rel, cat) -> TableStore:
+        key = ("ts", rel.oid)
+        ts = cat.cache.get(key)
+        if ts is None or ts.rel is not rel:
+            ts = TableStore(rel, cat, SessionCompiler(self, cat))
+            for info in ts.indexes:
+                if info.pred is not None:
+                    info.pred_exprs = getattr(info.pred, "pred_exprs", None)
+            cat.cache[key] = ts
+        return ts
+
+    def env_for(self, cat) -> Env:
+        from ..engine import syscat
+
+        return Env(cat, self.search_path(), lambda rel: self.table_store(rel, cat),
+                   virtual_relation=lambda schema, name: syscat.virtual_relation(self, cat, schema, name),
+                   user=self.role["name"] if self.role else None, database=self.db["name"] if self.db else None,
+                   branch=self.branch_name)
+
+    # ============================================================ transactions
+    def _begin_txn(self, implicit: bool) -> None:
+        modes = self.txn_modes
+        iso = modes.get("isolation") or self.get_guc("default_transaction_isolation")
+        ro = modes.get("read_only")
+        if ro is None:
+            ro = self.get_guc("default_transaction_read_only") == "on"
+        self.txn = self.store.begin(_ISOLATIONS.get(iso, "read committed"), ro)
+        self.txn_state = "T"
+        self.txn_implicit = implicit
+        self.txn_start = time.time()
+        self.savepoints = []
+        self.local_gucs = {}
+        self.txn_modes = {}
+
+    async def _commit_txn(self) -> None:
+        txn = self.txn
+        self.txn = None
+        self.txn_state = "I"
+        self.txn_implicit = False
+        self.local_gucs = None
+        self.savepoints = []
+        self._tz = None
+        if txn is None:
+            return
+        durable = self.get_guc("synchronous_commit") != "off"
+        try:
+            await self.store.commit(txn, durable=durable)
+            self.cluster.stats["xact_commit"] += 1
+        except PgError:
+            self.cluster.stats["xact_rollback"] += 1
+            raise
+        finally:
+            self._txn_ended()
+
+    def _rollback_txn(self) -> None:
+        txn = self.txn
+        self.txn = None
+        self.txn_state = "I"
+        self.txn_implicit = False
+        self.local_gucs = None
+        self.savepoints = []
+        self._tz = None
+        if txn is not None:
+            txn.rollback()
+            self.cluster.stats["xact_rollback"] += 1
+        self._txn_ended()
+
+    def _txn_ended(self) -> None:
+        for name in [n for n, c in self.cursors.items() if not c.get("hold")]:
+            self.cursors.pop(name, None)
+        # unnamed portals die with the transaction in PostgreSQL
+        for name in list(self.portals):
+            self.portals.pop(name, None)
+        self.advisory_xact_release()
+
+    def _set_txn_modes(self, modes: dict) -> None:
+        if self.txn is None:
+            return
+        if "isolation" in modes:
+            if self.txn.snapshot_taken_by_query if hasattr(self.txn, "snapshot_taken_by_query") else False:
+                raise PgError("SET TRANSACTION ISOLATION LEVEL must be called before any query",
+                              errcodes.ACTIVE_SQL_TRANSACTION)
+            self.txn.isolation = _ISOLATIONS.get(modes["isolation"], "read committed")
+        if "read_only" in modes:
+            if not modes["read_only"] and self.txn.read_only and self.txn.writes:
+                raise PgError("cannot set transaction read-write mode after any query", errcodes.ACTIVE_SQL_TRANSACTION)
+            self.txn.read_only = modes["read_only"]
+
+    # ============================================================ protocol entry points
+    def ready_status(self) -> str:
+        return self.txn_state
+
+    async def simple_query(self, sql: str) -> None:
+        """Handle a Query message (possibly several statements)."""
+        from ..sql.lexer import split_statements
+
+        self.query_text = sql
+        try:
+            stmts = split_statements(sql)
+        except PgError as e:
+            self._send_error(e)
+            self._after_error()
+            return
+        if not stmts:
+            self.out.append(P.EMPTY_QUERY)
+            return
+        multi = len(stmts) > 1
+        implicit_started = False
+        for text, _off in stmts:
+            if self.txn is None:
+                self._begin_txn(implicit=True)
+                implicit_started = True
+            try:
+                await self._exec_simple(text, multi)
+            except PgError as e:
+                self._send_error(e)
+                self._after_error()
+                return
+            except Exception as e:  # internal bug: XX000, session lives on
+                self._internal_error(e)
+                self._after_error()
+                return
+            if self.txn is not None and self.txn_implicit and not multi:
+                await self._finish_implicit()
+        if self.txn is not None and self.txn_implicit:
+            try:
+                await self._finish_implicit()
+            except PgError as e:
+                self._send_error(e)
+        _ = implicit_started
+
+    async def _finish_implicit(self) -> None:
+        try:
+            await self._commit_txn()
+        except PgError:
+            raise
+
+    def _after_error(self) -> None:
+        if self.txn is None:
+            return
+        if self.txn_implicit:
+            self._rollback_txn()
+        else:
+            self.txn_state = "E"
+
+    def _send_error(self, e: PgError) -> None:
+        self.cluster.stats["errors"] += 1
+        self.out.append(P.error_response(e.fields()))
+
+    def _internal_error(self, e: Exception) -> None:
+        log.error("internal error in session %s: %s\n%s", self.pid, e, traceback.format_exc())
+        err = PgError(f"internal error: {type(e).__name__}: {e}", errcodes.INTERNAL_ERROR)
+        self._send_error(err)
+
+    def _flush_notices(self, ctx) -> None:
+        if ctx is None:
+            return
+        for n in ctx.notices:
+            self._notice(n)
+        ctx.notices = []
+
+    def _notice(self, n: PgError) -> None:
+        level = self.get_guc("client_min_messages")
+        order = ["debug5", "debug4", "debug3", "debug2", "debug1", "log", "notice", "warning", "error"]
+        sev = n.severity.lower()
+        if sev in order and level in order and order.index(sev) < order.index(level):
+            return
+        self.out.append(P.notice_response(n.fields()))
+
+    def notice(self, message: str, code: str = "00000", severity: str = "NOTICE", **kw) -> None:
+        self._notice(PgError(message, code, severity=severity, **kw))
+
+    async def _exec_simple(self, text: str, multi: bool) -> None:
+        if self.txn_state == "E":
+            from ..sql.utility import parse_utility
+
+            u = None
+            try:
+                u = parse_utility(text)
+            except PgError:
+                u = None
+            if u is None or u.kind not in ("rollback", "rollback_to", "commit"):
+                raise PgError("current transaction is aborted, commands ignored until end of transaction block",
+                              errcodes.IN_FAILED_SQL_TRANSACTION)
+        p = self.prepare(text, [])
+        if p.kind == "empty":
+            self.out.append(P.EMPTY_QUERY)
+            return
+        if p.kind == "utility":
+            from . import utility as U
+
+            await U.run_utility(self, p.utility, text, multi)
+            return
+        portal = Portal("", p, [], [])
+        await self.run_portal(portal, 0, describe=True)
+
+    # ============================================================ preparing
+    def prepare(self, sql: str, param_types: list) -> Prepared:
+        txn = self.txn
+        own_txn = False
+        if txn is None:
+            txn = self.store.begin()
+            own_txn = True
+        try:
+            cat = self.catalog(txn)
+            env = self.env_for(cat)
+            cache = cat.cache.setdefault("plans", {}) if not self._private_catalog(txn) else None
+            p = prepare(env, sql, param_types, cache=cache)
+            p.token = cat.token
+            return p
+        finally:
+            if own_txn:
+                txn.rollback()
+
+    def _private_catalog(self, txn) -> bool:
+        from ..storage.mvcc import lkey
+
+        return lkey(self.branch_id, C.OBJ_CATVER, b"") in txn.writes
+
+    # ============================================================ running
+    async def run_portal(self, portal: Portal, max_rows: int, describe: bool = False) -> None:
+        """Execute a portal, sending RowDescription (when describe), DataRows and
+        CommandComplete / PortalSuspended."""
+        p = portal.prepared
+        if p.kind == "ddl":
+            await self._run_ddl(p)
+            return
+        if p.kind == "utility":
+            from . import utility as U
+
+            await U.run_utility(self, p.utility, p.sql, False, portal=portal)
+            return
+        if describe and p.columns is not None:
+            self.out.append(self.row_description(p.columns, portal.result_formats))
+        if portal.rows is not None:
+            self._send_portal_rows(portal, max_rows)
+            return
+        buffered = p.can_block or max_rows > 0
+        rows = await self._execute(p, portal.params, stream=not buffered, portal=portal)
+        if buffered:
+            portal.rows = rows if rows is not None else []
+            portal.pos = 0
+            self._send_portal_rows(portal, max_rows)
+
+    def _send_portal_rows(self, portal: Portal, max_rows: int) -> None:
+        rows = portal.rows
+        enc = portal.encoders
+        start = portal.pos
+        end = len(rows) if max_rows <= 0 else min(len(rows), start + max_rows)
+        if rows and enc is None and portal.prepared.columns is not None:
+            enc = portal.encoders = self.row_encoders(portal.prepared.columns, portal.result_formats)
+        if enc is not None:
+            out = self.out
+            dr = P.data_row
+            for r in rows[start:end]:
+                out.append(dr([None if v is None else f(v) for f, v in zip(enc, r)]))
+        portal.pos = end
+        if max_rows > 0 and end < len(rows):
+            self.out.append(P.PORTAL_SUSPENDED)
+            return
+        self.out.append(P.command_complete(portal.tag))
+        portal.done = True
+
+    def row_description(self, cols, formats) -> bytes:
+        fields = []
+        for i, c in enumerate(cols):
+            fmt = _fmt(formats, i)
+            t = c.type
+            fields.append((c.name, c.table_oid or 0, c.attnum or 0, t.oid, t.typlen if t.typlen is not None else -1,
+                           c.typmod, fmt))
+        return P.row_description(fields)
+
+    def row_encoders(self, cols, formats):
+        tz = self.tz()
+        efd = int(self.get_guc("extra_float_digits"))
+        bo = self.get_guc("bytea_output")
+        ist = self.get_guc("IntervalStyle")
+        out = []
+        for i, c in enumerate(cols):
+            t = c.type
+            if _fmt(formats, i) == 1:
+                f = t.binary_out
+                out.append(f)
+            else:
+                to = t.text_out_for(tz, efd, bo, ist)
+                out.append(lambda v, to=to: to(v).encode("utf-8", "surrogatepass"))
+        return out
+
+    def _new_ctx(self, p: Prepared, params) -> ExecContext:
+        txn = self.txn
+        cat = self.catalog(txn)
+        ctx = ExecContext(txn, self.branch_id, cat,
+                          lambda oid, cat=cat: self.table_store(cat.relations[oid], cat), session=self,
+                          params=list(params))
+        ctx.fk = FkActions(lambda table, attnum, cat=cat: self._default_fn(cat, table, attnum))
+        st = int(self.get_guc("statement_timeout"))
+        if st > 0:
+            ctx.deadline = time.monotonic() + st / 1000.0
+        if self.get_guc("helios.as_of"):
+            ctx.snapshot_override = self.resolve_as_of(("timestamp", self.get_guc("helios.as_of")), ctx)
+        return ctx
+
+    def _default_fn(self, cat, table, attnum):
+        rel = cat.relations[table]
+        col = rel.column_by_attnum(attnum)
+        if col is None:
+            return None
+        from ..sql.analyze import Analyzer
+        from ..sql.dml import default_expr
+        from ..exec.expr import eval_const
+
+        e = default_expr(Analyzer(self.env_for(cat)), col, rel)
+        return lambda: eval_const(e)
+
+    def bind_runtime(self, ctx, phys=None) -> None:
+        st = runtime.state
+        st.session = self
+        st.ctx = ctx
+        st.tz = self.tz()
+        st.txn_start = self._txn_start_dt
+        if phys is not None:
+            prm = phys.params
+            prm[:] = ctx.params
+
+    @property
+    def _txn_start_dt(self):
+        import datetime as dt
+
+        return dt.datetime.fromtimestamp(self.txn_start, dt.timezone.utc)
+
+    async def _execute(self, p: Prepared, params, stream: bool, portal: Portal | None = None):
+        """Run a query/DML prepared statement.  Streams DataRows when ``stream``;
+        otherwise returns the rows.  Sets portal.tag."""
+        txn = self.txn
+        sp = txn.savepoint()
+        phys = p.get_physical()
+        waits = 0
+        while True:
+            txn.new_statement()
+            ctx = self._new_ctx(p, params)
+            self.current_ctx = ctx
+            self.bind_runtime(ctx, phys)
+            rows = [] if not stream else None
+            enc = None
+            if stream and p.columns is not None:
+                enc = self.row_encoders(p.columns, portal.result_formats if portal else [])
+            n = 0
+            try:
+                last = time.monotonic()
+                gen = phys.root.run(ctx)
+                out = self.out
+                dr = P.data_row
+                while True:
+                    self.bind_runtime(ctx, phys)
+                    try:
+                        batch = next(gen)
+                    except StopIteration:
+                        break
+                    if batch:
+                        n += len(batch)
+                        if stream:
+                            if enc is not None:
+                                for r in batch:
+                                    out.append(dr([None if v is None else f(v) for f, v in zip(enc, r)]))
+                            if len(out) > 256:
+                                await self.flush()
+                        else:
+                            rows.extend(batch)
+                    now = time.monotonic()
+                    if now - last > 0.01:
+                        ctx.check()
+                        await asyncio.sleep(0)
+                        last = time.monotonic()
+                ctx.check()
+            except WouldBlock as wb:
+                txn.rollback_to(sp)
+                self._flush_notices(ctx)
+                await self._wait_lock(wb.waiter, ctx)
+                waits += 1
+                continue
+            except PgError:
+                self._flush_notices(ctx)
+                self.current_ctx = None
+                raise
+            finally:
+                runtime.state.ctx = None
+            self._flush_notices(ctx)
+            self.current_ctx = None
+            break
+        count = ctx.processed if p.kind == "dml" else n
+        tag = p.tag
+        if tag == "INSERT":
+            tag = f"INSERT 0 {count}"
+        else:
+            tag = f"{tag} {count}"
+        if portal is not None:
+            portal.tag = tag
+        if stream:
+            self.out.append(P.command_complete(tag))
+            if portal is not None:
+                portal.done = True
+        return rows
+
+    async def _wait_lock(self, waiter, ctx) -> None:
+        self.waiting = True
+        self.state = "active"
+        try:
+            lt = int(self.get_guc("lock_timeout"))
+            timeout = lt / 1000.0 if lt > 0 else None
+            if ctx.deadline is not None:
+                rem = ctx.deadline - time.monotonic()
+                timeout = rem if timeout is None else min(timeout, rem)
+                if rem <= 0:
+                    self.store.locks.cancel_wait(waiter)
+                    raise QueryCanceled("canceling statement due to statement timeout")
+            fut = waiter.future
+            if fut is None:
+                raise PgError("lock wait without a future", errcodes.INTERNAL_ERROR)
+            self._waiting_future = fut
+            try:
+                await asyncio.wait_for(asyncio.shield(fut), timeout)
+            except asyncio.TimeoutError:
+                self.store.locks.cancel_wait(waiter)
+                if ctx.deadline is not None and time.monotonic() >= ctx.deadline - 0.001:
+                    raise QueryCanceled("canceling statement due to statement timeout") from None
+                from ..errors import LockNotAvailable
+
+                raise LockNotAvailable("canceling statement due to lock timeout") from None
+            except asyncio.CancelledError:
+                self.store.locks.cancel_wait(waiter)
+                raise
+            if ctx.cancelled or self.cancel_pending:
+                self.store.locks.cancel_wait(waiter)
+                self.cancel_pending = False
+                raise QueryCanceled()
+        finally:
+            self.waiting = False
+            self._waiting_future = None
+
+    def cancel(self, reason=None) -> None:
+        """A CancelRequest for this session: cancel the running statement (57014)."""
+        ctx = self.current_ctx
+        if ctx is not None:
+            ctx.cancelled = True
+            ctx.cancel_reason = reason
+        fut = getattr(self, "_waiting_future", None)
+        if fut is not None and not fut.done():
+            self.cancel_pending = True
+            fut.set_result(False)
+
+    async def _run_ddl(self, p: Prepared) -> None:
+        if self.txn.read_only:
+            raise PgError(f"cannot execute {p.tag} in a read-only transaction", errcodes.READ_ONLY_SQL_TRANSACTION)
+        from ..sql.ddl import DdlCtx
+
+        txn = self.txn
+        sp = txn.savepoint()
+        while True:
+            txn.new_statement()
+            notices = []
+            dctx = DdlCtx(txn, self.branch_id, lambda: self.catalog(txn),
+                          lambda rel, cat: self.table_store(rel, cat),
+                          lambda cat: None, self.search_path(), self.role["oid"],
+                          lambda msg, code="00000", **kw: notices.append(
+                              PgError(msg, code, severity="NOTICE", **kw)))
+            ctx = ExecContext(txn, self.branch_id, None, None, session=self)
+            self.bind_runtime(ctx)
+            try:
+                tag = p.ddl.run(dctx)
+            except WouldBlock as wb:
+                txn.rollback_to(sp)
+                await self._wait_lock(wb.waiter, ctx)
+                continue
+            finally:
+                runtime.state.ctx = None
+            for n in notices:
+                self._notice(n)
+            break
+        self.out.append(P.command_complete(tag or p.tag))
+
+    async def flush(self) -> None:
+        if self.conn is not None:
+            await self.conn.flush()
+
+    # ============================================================ AS OF
+    def resolve_as_of(self, spec, ctx) -> int:
+        kind, val = spec[0], spec[1]
+        store = self.store
+        if kind == "seq":
+            seq = int(val)
+        else:
+            if callable(val):
+                v = val((), ())
+            else:
+                v = T.TIMESTAMPTZ.text_in(val, -1, self.tz()) if isinstance(val, str) else val
+            import datetime as dt
+
+            if isinstance(v, dt.datetime):
+                if v.tzinfo is None:
+                    v = v.replace(tzinfo=self.tz() if not isinstance(self.tz(), str) else dt.timezone.utc)
+                ts = v.timestamp()
+            else:
+                ts = float(v)
+            if ts > time.time() + 1:
+                raise PgError("AS OF timestamp is in the future", errcodes.INVALID_PARAMETER_VALUE)
+            seq = store.seq_at_time(ts)
+        horizon = store.horizon() if store.retention_seconds > 0 else store.latest
+        rec = None
+        if seq < horizon or seq > store.latest:
+            raise PgError(f"AS OF point is outside the retention window ({int(store.retention_seconds)} seconds)",
+                          errcodes.SNAPSHOT_TOO_OLD if hasattr(errcodes, "SNAPSHOT_TOO_OLD") else "72000",
+                          hint="Set helios.retention (server option retention_seconds) to keep more history.")
+        info = store.branches.get(self.branch_id)
+        if info is not None and seq < info.created_seq:
+            raise PgError(f'branch "{self.branch_name}" did not exist at that point', errcodes.INVALID_PARAMETER_VALUE)
+        _ = rec
+        return seq
+
+    # ============================================================ advisory locks
+    def advisory_xact_release(self) -> None:
+        for key in [k for k, v in self.advisory_locks.items() if v.get("xact")]:
+            self.advisory_locks.pop(key, None)
+
+    def close(self) -> None:
+        if self.txn is not None:
+            self._rollback_txn()
+        self.cluster.unregister(self)
+        for key in list(self.advisory_locks):
+            self.cluster.advisory.pop(key, None)
+
+
+def _fmt(formats, i) -> int:
+    if not formats:
+        return 0
+    if len(formats) == 1:
+        return formats[0]
+    return formats[i] if i < len(formats) else 0
+
+
+def _parse_options(opts: str):
+    """Parse libpq's options string: '-c name=value -c x=y' (with backslash escapes)."""
+    toks = []
+    cur = []
+    i = 0
+    while i < len(opts):
+        ch = opts[i]
+        if ch == "\\" and i + 1 < len(opts):
+            cur.append(opts[i + 1])
+            i += 2
+            continue
+        if ch.isspace():
+            if cur:
+                toks.append("".join(cur))
+                cur = []
+            i += 1
+            continue
+        cur.append(ch)
+        i += 1
+    if cur:
+        toks.append("".join(cur))
+    out = []
+    j = 0
+    while j < len(toks):
+        t = toks[j]
+        if t == "-c" and j + 1 < len(toks):
+            kv = toks[j + 1]
+            j += 2
+        elif t.startswith("-c"):
+            kv = t[2:]
+            j += 1
+        elif t.startswith("--"):
+            kv = t[2:]
+            j += 1
+        else:
+            j += 1
+            continue
+        if "=" in kv:
+            k, v = kv.split("=", 1)
+            out.append((k.replace("-", "_") if "." not in k else k, v))
+    return out
+
+
+def _split_path(raw: str) -> list[str]:
+    out = []
+    for part in raw.split(","):
+        p = part.strip()
+        if not p:
+            continue
+        if p.startswith('"') and p.endswith('"'):
+            out.append(p[1:-1].replace('""', '"'))
+        else:
+            out.append(p.lower())
+    return out
+
+
+def _normalize_search_path(value: str) -> str:
+    parts = []
+    for part in value.split(","):
+        p = part.strip()
+        if not p:
+            continue
+        if p.startswith('"'):
+            parts.append(p)
+        elif p == "$user":
+            parts.append('"$user"')
+        else:
+            parts.append(p.lower() if p.isidentifier() or p.replace("_", "").isalnum() else f'"{p}"')
+    return ", ".join(parts)

@@ -1,0 +1,821 @@
+"""Utility statements executed by the session: transaction control, settings,
+branches, roles, databases, grants, EXPLAIN, PREPARE/EXECUTE, cursors,
+LISTEN/NOTIFY."""
+
+from __future__ import annotations
+
+import time
+
+from .. import config as CFG
+from .. import errcodes
+from .. import types as T
+from ..engine import cluster as CL
+from ..errors import PgError
+from ..sql.analyze import ResultColumn
+from ..wire import protocol as P
+
+
+def _cc(s, tag):
+    s.out.append(P.command_complete(tag))
+
+
+def _rows(s, cols, rows, tag=None):
+    s.out.append(s.row_description(cols, []))
+    enc = s.row_encoders(cols, [])
+    for r in rows:
+        s.out.append(P.data_row([None if v is None else f(v) for f, v in zip(enc, r)]))
+    _cc(s, tag or f"SELECT {len(rows)}")
+
+
+def _require_block(s, what):
+    pass
+
+
+async def run_utility(s, u, text, multi, portal=None):
+    h = _HANDLERS.get(u.kind)
+    if h is None:
+        raise PgError(f"{u.kind} is not supported", errcodes.FEATURE_NOT_SUPPORTED)
+    await h(s, u, text, multi)
+
+
+# ----------------------------------------------------------------- transactions
+
+
+async def _begin(s, u, text, multi):
+    if s.txn is not None and not s.txn_implicit:
+        s.notice("there is already a transaction in progress", "25001", severity="WARNING")
+        if u.modes:
+            s._set_txn_modes(u.modes)
+        _cc(s, "BEGIN")
+        return
+    if s.txn is None:
+        s._begin_txn(implicit=False)
+    else:
+        s.txn_implicit = False
+    if u.modes:
+        s._set_txn_modes(u.modes)
+    _cc(s, "BEGIN")
+
+
+async def _commit(s, u, text, multi):
+    if s.txn is None or (s.txn_implicit and not multi):
+        if s.txn is not None:
+            await s._commit_txn()
+        s.notice("there is no transaction in progress", "25P01", severity="WARNING")
+        _cc(s, "COMMIT")
+        return
+    if s.txn_implicit:
+        s.notice("there is no transaction in progress", "25P01", severity="WARNING")
+    if s.txn_state == "E":
+        s._rollback_txn()
+        _cc(s, "ROLLBACK")
+        return
+    chain_modes = None
+    if u.chain:
+        chain_modes = {"isolation": s.txn.isolation, "read_only": s.txn.read_only}
+    await s._commit_txn()
+    if chain_modes:
+        s._begin_txn(implicit=False)
+        s._set_txn_modes(chain_modes)
+    _cc(s, "COMMIT")
+
+
+async def _rollback(s, u, text, multi):
+    if s.txn is None or (s.txn_implicit and not multi):
+        if s.txn is not None:
+            s._rollback_txn()
+        s.notice("there is no transaction in progress", "25P01", severity="WARNING")
+        _cc(s, "ROLLBACK")
+        return
+    chain_modes = None
+    if u.chain:
+        chain_modes = {"isolation": s.txn.isolation, "read_only": s.txn.read_only}
+    s._rollback_txn()
+    if chain_modes:
+        s._begin_txn(implicit=False)
+        s._set_txn_modes(chain_modes)
+    _cc(s, "ROLLBACK")
+
+
+def _need_block(s, what):
+    if s.txn is None or s.txn_implicit:
+        raise PgError(f"{what} can only be used in transaction blocks", errcodes.NO_ACTIVE_SQL_TRANSACTION)
+
+
+async def _savepoint(s, u, text, multi):
+    _need_block(s, "SAVEPOINT")
+    s.savepoints.append((u.name, s.txn.savepoint(), dict(s.local_gucs or {}), dict(s.gucs), s.branch_id,
+                         s.branch_name))
+    _cc(s, "SAVEPOINT")
+
+
+def _find_sp(s, name):
+    for i in range(len(s.savepoints) - 1, -1, -1):
+        if s.savepoints[i][0] == name:
+            return i
+    raise PgError(f'savepoint "{name}" does not exist', errcodes.S_E_INVALID_SPECIFICATION
+                  if hasattr(errcodes, "S_E_INVALID_SPECIFICATION") else "3B001")
+
+
+async def _release(s, u, text, multi):
+    _need_block(s, "RELEASE SAVEPOINT")
+    i = _find_sp(s, u.name)
+    del s.savepoints[i:]
+    _cc(s, "RELEASE")
+
+
+async def _rollback_to(s, u, text, multi):
+    _need_block(s, "ROLLBACK TO SAVEPOINT")
+    i = _find_sp(s, u.name)
+    name, sp, local, gucs, bid, bname = s.savepoints[i]
+    del s.savepoints[i + 1:]
+    s.txn.rollback_to(sp)
+    s.local_gucs = dict(local)
+    s.gucs = dict(gucs)
+    s.branch_id, s.branch_name = bid, bname
+    s._tz = None
+    s.txn_state = "T"
+    _cc(s, "ROLLBACK")
+
+
+async def _set_transaction(s, u, text, multi):
+    if s.txn is None or s.txn_implicit:
+        s.notice("SET TRANSACTION can only be used in transaction blocks", "25P01", severity="WARNING")
+    else:
+        s._set_txn_modes(u.modes)
+    _cc(s, "SET")
+
+
+async def _set_session_chars(s, u, text, multi):
+    m = u.modes
+    if "isolation" in m:
+        s.set_guc("default_transaction_isolation", m["isolation"])
+    if "read_only" in m:
+        s.set_guc("default_transaction_read_only", "on" if m["read_only"] else "off")
+    _cc(s, "SET")
+
+
+# ----------------------------------------------------------------- settings
+
+
+async def _set(s, u, text, multi):
+    name = u.name
+    vals = u.values
+    value = None if vals is None else ", ".join(vals) if name.lower() != "search_path" else \
+        ", ".join(_quote_path_item(v) for v in vals)
+    if name.lower() == "timezone" and vals is not None and len(vals) == 1:
+        value = vals[0]
+    s.set_guc(name, value, local=u.local)
+    _cc(s, "SET")
+
+
+def _quote_path_item(v):
+    if v == "$user":
+        return '"$user"'
+    if v.islower() and v.replace("_", "a").isalnum():
+        return v
+    return '"' + v.replace('"', '""') + '"'
+
+
+async def _show(s, u, text, multi):
+    name = u.name
+    if name == "all":
+        rows = []
+        for k, g in sorted(CFG.GUCS.items(), key=lambda x: x[0].lower()):
+            rows.append((k, _show_value(s, k), g.short_desc))
+        cols = [ResultColumn("name", T.TEXT), ResultColumn("setting", T.TEXT), ResultColumn("description", T.TEXT)]
+        _rows(s, cols, rows, "SHOW")
+        return
+    g = CFG.find_guc(name)
+    label = g.name if g is not None else name
+    if g is None and "." not in name:
+        raise PgError(f'unrecognized configuration parameter "{name}"', errcodes.UNDEFINED_OBJECT)
+    if g is None:
+        try:
+            v = s.get_guc(name)
+        except PgError:
+            raise PgError(f'unrecognized configuration parameter "{name}"', errcodes.UNDEFINED_OBJECT) from None
+    else:
+        v = _show_value(s, g.name)
+    _rows(s, [ResultColumn(label.lower() if g is None else g.name, T.TEXT)], [(v,)], "SHOW")
+
+
+def _show_value(s, k):
+    g = CFG.GUCS.get(k)
+    v = s.get_guc(k)
+    if g is not None and g.unit and v.lstrip("-").isdigit():
+        n = int(v)
+        if g.unit == "ms":
+            if n == 0 or n == -1:
+                return str(n)
+            for div, suf in ((86400000, "d"), (3600000, "h"), (60000, "min"), (1000, "s")):
+                if n % div == 0:
+                    return f"{n // div}{suf}"
+            return f"{n}ms"
+        if g.unit == "s":
+            for div, suf in ((86400, "d"), (3600, "h"), (60, "min")):
+                if n and n % div == 0:
+                    return f"{n // div}{suf}"
+            return f"{n}s"
+        if g.unit == "kB":
+            for div, suf in ((1024 * 1024, "GB"), (1024, "MB")):
+                if n and n % div == 0:
+                    return f"{n // div}{suf}"
+            return f"{n}kB"
+    return v
+
+
+async def _reset(s, u, text, multi):
+    if u.name == "all":
+        _reset_all(s)
+    else:
+        s.set_guc(u.name, None)
+    _cc(s, "RESET")
+
+
+def _reset_all(s):
+    for k in list(s.gucs):
+        if k == "helios.branch":
+            continue
+        s.set_guc(k, None) if CFG.find_guc(k) is not None else s.gucs.pop(k, None)
+    # RESET ALL puts the session back on its startup branch (poolers rely on it)
+    if s.branch_name != s.startup_branch:
+        try:
+            s.use_branch(s.startup_branch)
+        except PgError:
+            pass
+
+
+async def _discard(s, u, text, multi):
+    if u.what == "ALL":
+        if s.txn is not None and not s.txn_implicit:
+            raise PgError("DISCARD ALL cannot run inside a transaction block", errcodes.ACTIVE_SQL_TRANSACTION)
+        _reset_all(s)
+        s.prepared.clear()
+        s.portals.clear()
+        s.cursors.clear()
+        s.currvals.clear()
+        s.lastval = None
+        for ch in list(s.listening):
+            s.cluster.listeners.get(ch, set()).discard(s)
+        s.listening.clear()
+        for key in list(s.advisory_locks):
+            s.cluster.advisory.pop(key, None)
+        s.advisory_locks.clear()
+    elif u.what == "PLANS":
+        pass
+    elif u.what == "SEQUENCES":
+        s.currvals.clear()
+        s.lastval = None
+    _cc(s, f"DISCARD {u.what if u.what != 'TEMPORARY' else 'TEMP'}")
+
+
+# ----------------------------------------------------------------- branches
+
+
+def _can_manage_branches(s, txn, bid=None) -> bool:
+    r = s.role
+    if r.get("super"):
+        return True
+    if bid is not None:
+        rec = txn.branch_record(bid)
+        if rec is not None and rec.get("owner") == r["oid"]:
+            return True
+    if not r.get("createbranch"):
+        return False
+    return bid is None or s._branch_usage(txn, bid, "")
+
+
+async def _create_branch(s, u, text, multi):
+    txn = s.txn
+    parent_name = u.parent or s.branch_name
+    parent = s.resolve_branch(txn, parent_name)
+    if not _can_manage_branches(s, txn):
+        raise PgError("permission denied to create branch", errcodes.INSUFFICIENT_PRIVILEGE,
+                      hint="Only roles with the CREATEBRANCH attribute may create branches.")
+    if txn.branch_id(s.db["oid"], u.name) is not None:
+        if u.if_not_exists:
+            s.notice(f'branch "{u.name}" already exists, skipping', "42710")
+            _cc(s, "CREATE BRANCH")
+            return
+    fork_seq = None
+    if u.as_of is not None:
+        from ..exec.context import ExecContext
+
+        ctx = ExecContext(txn, parent, None, None, session=s)
+        saved = s.branch_id
+        s.branch_id = parent
+        try:
+            fork_seq = s.resolve_as_of(u.as_of, ctx)
+        finally:
+            s.branch_id = saved
+    _validate_branch_name(u.name)
+    bid = txn.create_branch(s.db["oid"], u.name, parent, fork_seq, meta={"owner": s.role["oid"]})
+    CL.copy_branch_grants(txn, parent, bid)
+    _cc(s, "CREATE BRANCH")
+
+
+def _validate_branch_name(name):
+    if not name or len(name.encode()) > 63:
+        raise PgError(f'invalid branch name "{name}"', errcodes.INVALID_NAME)
+
+
+async def _use_branch(s, u, text, multi):
+    s.use_branch(u.name)
+    s.out.append(P.parameter_status("helios.branch", u.name)) if False else None
+    _cc(s, "USE BRANCH")
+
+
+async def _drop_branch(s, u, text, multi):
+    txn = s.txn
+    bid = txn.branch_id(s.db["oid"], u.name)
+    if bid is None or not s._branch_usage(txn, bid, u.name):
+        if u.if_exists:
+            s.notice(f'branch "{u.name}" does not exist, skipping', "00000")
+            _cc(s, "DROP BRANCH")
+            return
+        raise PgError(f'branch "{u.name}" does not exist', errcodes.UNDEFINED_OBJECT)
+    if u.name == "main" and txn.branch_record(bid).get("parent") is None:
+        raise PgError('cannot drop the root branch "main" of a database', errcodes.OBJECT_IN_USE,
+                      hint="Use DROP DATABASE to remove the database.")
+    if not _can_manage_branches(s, txn, bid):
+        raise PgError(f'permission denied to drop branch "{u.name}"', errcodes.INSUFFICIENT_PRIVILEGE)
+    others = s.cluster.sessions_on_branch(bid, exclude=s)
+    if others:
+        if not u.force:
+            raise PgError(f'branch "{u.name}" is being accessed by other users', errcodes.OBJECT_IN_USE,
+                          detail=f"There {'is' if len(others) == 1 else 'are'} {len(others)} other "
+                                 f"session{'' if len(others) == 1 else 's'} using the branch.")
+        for o in others:
+            o.terminate("terminating connection due to branch drop")
+    if s.branch_id == bid:
+        raise PgError("cannot drop the currently open branch", errcodes.OBJECT_IN_USE)
+    txn.drop_branch(s.db["oid"], u.name)
+    _cc(s, "DROP BRANCH")
+
+
+async def _rename_branch(s, u, text, multi):
+    txn = s.txn
+    bid = s.resolve_branch(txn, u.name)
+    if not _can_manage_branches(s, txn, bid):
+        raise PgError(f'permission denied to rename branch "{u.name}"', errcodes.INSUFFICIENT_PRIVILEGE)
+    _validate_branch_name(u.new)
+    if txn.branch_id(s.db["oid"], u.new) is not None:
+        raise PgError(f'branch "{u.new}" already exists', errcodes.DUPLICATE_OBJECT)
+    txn.rename_branch(s.db["oid"], u.name, u.new)
+    if s.branch_id == bid:
+        s.branch_name = u.new
+    _cc(s, "ALTER BRANCH")
+
+
+# ----------------------------------------------------------------- roles
+
+
+def _need_createrole(s):
+    if not (s.role.get("super") or s.role.get("createrole")):
+        raise PgError("permission denied to create role", errcodes.INSUFFICIENT_PRIVILEGE)
+
+
+def _role_attrs(opts, s):
+    from ..server.auth import make_verifier
+
+    attrs = {}
+    for k, v in opts.items():
+        if k == "password":
+            attrs["password"] = make_verifier(v) if v is not None else None
+        elif k == "superuser":
+            attrs["super"] = v
+        elif k in ("login", "createdb", "createrole", "inherit", "replication", "bypassrls", "createbranch",
+                   "connlimit", "valid_until"):
+            attrs[k] = v
+    if attrs.get("super") and not s.role.get("super"):
+        raise PgError("must be superuser to create superusers", errcodes.INSUFFICIENT_PRIVILEGE)
+    return attrs
+
+
+async def _create_role(s, u, text, multi):
+    _need_createrole(s)
+    attrs = _role_attrs(u.options, s)
+    if u.login and "login" not in attrs:
+        attrs["login"] = True
+    if u.name.startswith("pg_"):
+        raise PgError(f'role name "{u.name}" is reserved', errcodes.RESERVED_NAME,
+                      detail='Role names starting with "pg_" are reserved.')
+    role = CL.create_role(s.txn, u.name, **attrs)
+    for rname in u.options.get("in_role", []) or []:
+        r = CL.get_role_by_name(s.txn, rname)
+        if r is None:
+            raise PgError(f'role "{rname}" does not exist', errcodes.UNDEFINED_OBJECT)
+        CL.grant_membership(s.txn, r["oid"], role["oid"], False, s.role["oid"])
+    _cc(s, "CREATE ROLE")
+
+
+async def _alter_role(s, u, text, multi):
+    txn = s.txn
+    name = s.role["name"] if u.name in ("current_user", "session_user") else u.name
+    role = CL.get_role_by_name(txn, name)
+    if role is None:
+        raise PgError(f'role "{name}" does not exist', errcodes.UNDEFINED_OBJECT)
+    only_password = set(u.options) <= {"password"}
+    if not (s.role.get("super") or s.role.get("createrole") or (only_password and role["oid"] == s.role["oid"])):
+        raise PgError("permission denied", errcodes.INSUFFICIENT_PRIVILEGE)
+    if role.get("super") and not s.role.get("super"):
+        raise PgError("must be superuser to alter superuser roles", errcodes.INSUFFICIENT_PRIVILEGE)
+    role.update(_role_attrs(u.options, s))
+    CL.put_role(txn, role)
+    _cc(s, "ALTER ROLE")
+
+
+async def _alter_role_set(s, u, text, multi):
+    txn = s.txn
+    role = CL.get_role_by_name(txn, u.name)
+    if role is None:
+        raise PgError(f'role "{u.name}" does not exist', errcodes.UNDEFINED_OBJECT)
+    cfg = dict(role.get("config") or {})
+    if u.values is None:
+        cfg.pop(u.guc, None)
+    else:
+        cfg[u.guc] = ", ".join(u.values)
+    role["config"] = cfg
+    CL.put_role(txn, role)
+    _cc(s, "ALTER ROLE")
+
+
+async def _rename_role(s, u, text, multi):
+    _need_createrole(s)
+    txn = s.txn
+    role = CL.get_role_by_name(txn, u.name)
+    if role is None:
+        raise PgError(f'role "{u.name}" does not exist', errcodes.UNDEFINED_OBJECT)
+    if CL.get_role_by_name(txn, u.new) is not None:
+        raise PgError(f'role "{u.new}" already exists', errcodes.DUPLICATE_OBJECT)
+    if role["oid"] == s.session_role["oid"]:
+        raise PgError("session user cannot be renamed", errcodes.FEATURE_NOT_SUPPORTED)
+    old = role["name"]
+    role["name"] = u.new
+    CL.put_role(txn, role, old_name=old)
+    s.notice("MD5 password cleared because of role rename") if False else None
+    _cc(s, "ALTER ROLE")
+
+
+async def _drop_role(s, u, text, multi):
+    _need_createrole(s)
+    txn = s.txn
+    for name in u.names:
+        role = CL.get_role_by_name(txn, name)
+        if role is None:
+            if u.if_exists:
+                s.notice(f'role "{name}" does not exist, skipping', "00000")
+                continue
+            raise PgError(f'role "{name}" does not exist', errcodes.UNDEFINED_OBJECT)
+        if role["oid"] == s.session_role["oid"] or role["oid"] == s.role["oid"]:
+            raise PgError("current user cannot be dropped", errcodes.OBJECT_IN_USE)
+        if role["oid"] == CL.BOOTSTRAP_SUPERUSER_OID:
+            raise PgError(f'cannot drop role {name} because it is required by the database system',
+                          errcodes.DEPENDENT_OBJECTS_STILL_EXIST)
+        if role.get("super") and not s.role.get("super"):
+            raise PgError("must be superuser to drop superusers", errcodes.INSUFFICIENT_PRIVILEGE)
+        CL.drop_role(txn, role)
+    _cc(s, "DROP ROLE")
+
+
+async def _grant_role(s, u, text, multi, revoke=False):
+    txn = s.txn
+    for rname in u.roles:
+        role = CL.get_role_by_name(txn, rname)
+        if role is None:
+            raise PgError(f'role "{rname}" does not exist', errcodes.UNDEFINED_OBJECT)
+        if not (s.role.get("super") or s.role.get("createrole")):
+            raise PgError(f'must have admin option on role "{rname}"', errcodes.INSUFFICIENT_PRIVILEGE)
+        for g in u.grantees:
+            grantee = CL.get_role_by_name(txn, g)
+            if grantee is None:
+                raise PgError(f'role "{g}" does not exist', errcodes.UNDEFINED_OBJECT)
+            if revoke:
+                CL.revoke_membership(txn, role["oid"], grantee["oid"])
+            else:
+                if role["oid"] in CL.roles_of(txn, grantee["oid"]) - {grantee["oid"]}:
+                    s.notice(f'role "{g}" is already a member of role "{rname}"', "00000")
+                if grantee["oid"] in CL.roles_of(txn, role["oid"]):
+                    raise PgError(f'role "{rname}" is a member of role "{g}"', errcodes.INVALID_GRANT_OPERATION)
+                CL.grant_membership(txn, role["oid"], grantee["oid"], False, s.role["oid"])
+    _cc(s, "REVOKE ROLE" if revoke else "GRANT ROLE")
+
+
+async def _revoke_role(s, u, text, multi):
+    await _grant_role(s, u, text, multi, revoke=True)
+
+
+async def _grant(s, u, text, multi, revoke=False):
+    txn = s.txn
+    if u.objtype == "BRANCH":
+        privs = set(p.strip().upper() for p in u.privileges.replace(",", " ").split() if p.strip())
+        if "PRIVILEGES" in privs:
+            privs.discard("PRIVILEGES")
+        if "ALL" in privs:
+            privs = {"USAGE"}
+        bad = privs - {"USAGE"}
+        if bad:
+            raise PgError(f"invalid privilege type {sorted(bad)[0]} for branch", errcodes.INVALID_GRANT_OPERATION)
+        for obj in u.objects:
+            name = obj.strip().strip('"') if obj.strip().startswith('"') else obj.strip().lower()
+            bid = s.resolve_branch(txn, name)
+            if not _can_manage_branches(s, txn, bid):
+                raise PgError(f"permission denied for branch {name}", errcodes.INSUFFICIENT_PRIVILEGE)
+            grants = CL.branch_grants(txn, bid)
+            for g in u.grantees:
+                if g == "public":
+                    oid = 0
+                else:
+                    r = CL.get_role_by_name(txn, g)
+                    if r is None:
+                        raise PgError(f'role "{g}" does not exist', errcodes.UNDEFINED_OBJECT)
+                    oid = r["oid"]
+                cur = set(grants.get(oid, set()))
+                if revoke:
+                    cur -= privs
+                else:
+                    cur |= privs
+                CL.set_branch_grant(txn, bid, oid, cur)
+        _cc(s, "REVOKE" if revoke else "GRANT")
+        return
+    # table/schema/database privileges: recorded as ACLs on the objects
+    from . import privileges as PR
+
+    PR.grant_objects(s, u, revoke)
+    _cc(s, "REVOKE" if revoke else "GRANT")
+
+
+async def _revoke(s, u, text, multi):
+    await _grant(s, u, text, multi, revoke=True)
+
+
+# ----------------------------------------------------------------- databases
+
+
+async def _create_database(s, u, text, multi):
+    if s.txn is not None and not s.txn_implicit:
+        raise PgError("CREATE DATABASE cannot run inside a transaction block", errcodes.ACTIVE_SQL_TRANSACTION)
+    if not (s.role.get("super") or s.role.get("createdb")):
+        raise PgError("permission denied to create database", errcodes.INSUFFICIENT_PRIVILEGE)
+    txn = s.txn
+    tname = u.options.get("template") or "template1"
+    tmpl = CL.get_database_by_name(txn, tname)
+    if tmpl is None:
+        raise PgError(f'template database "{tname}" does not exist', errcodes.UNDEFINED_DATABASE)
+    if not tmpl.get("is_template") and not s.role.get("super") and tmpl["owner"] != s.role["oid"]:
+        raise PgError(f'permission denied to copy database "{tname}"', errcodes.INSUFFICIENT_PRIVILEGE)
+    others = s.cluster.sessions_on_database(tmpl["oid"], exclude=s)
+    if others:
+        raise PgError(f'source database "{tname}" is being accessed by other users', errcodes.OBJECT_IN_USE,
+                      detail=f"There {'is' if len(others) == 1 else 'are'} {len(others)} other "
+                             f"session{'' if len(others) == 1 else 's'} using the database.")
+    owner = s.role["oid"]
+    if u.options.get("owner"):
+        r = CL.get_role_by_name(txn, u.options["owner"])
+        if r is None:
+            raise PgError(f'role "{u.options["owner"]}" does not exist', errcodes.UNDEFINED_OBJECT)
+        owner = r["oid"]
+    CL.create_database(txn, u.name, owner, template=tmpl)
+    _cc(s, "CREATE DATABASE")
+
+
+async def _drop_database(s, u, text, multi):
+    if s.txn is not None and not s.txn_implicit:
+        raise PgError("DROP DATABASE cannot run inside a transaction block", errcodes.ACTIVE_SQL_TRANSACTION)
+    txn = s.txn
+    db = CL.get_database_by_name(txn, u.name)
+    if db is None:
+        if u.if_exists:
+            s.notice(f'database "{u.name}" does not exist, skipping', "00000")
+            _cc(s, "DROP DATABASE")
+            return
+        raise PgError(f'database "{u.name}" does not exist', errcodes.UNDEFINED_DATABASE)
+    if db["oid"] == s.db["oid"]:
+        raise PgError("cannot drop the currently open database", errcodes.OBJECT_IN_USE)
+    if not (s.role.get("super") or db["owner"] == s.role["oid"]):
+        raise PgError(f"must be owner of database {u.name}", errcodes.INSUFFICIENT_PRIVILEGE)
+    if db.get("is_template") and u.name in ("template0", "template1"):
+        raise PgError("cannot drop a template database", errcodes.WRONG_OBJECT_TYPE)
+    others = s.cluster.sessions_on_database(db["oid"], exclude=s)
+    if others:
+        if not u.force:
+            raise PgError(f'database "{u.name}" is being accessed by other users', errcodes.OBJECT_IN_USE,
+                          detail=f"There {'is' if len(others) == 1 else 'are'} {len(others)} other "
+                                 f"session{'' if len(others) == 1 else 's'} using the database.")
+        for o in others:
+            o.terminate("terminating connection due to administrator command")
+    CL.drop_database(txn, db)
+    _cc(s, "DROP DATABASE")
+
+
+async def _rename_database(s, u, text, multi):
+    txn = s.txn
+    db = CL.get_database_by_name(txn, u.name)
+    if db is None:
+        raise PgError(f'database "{u.name}" does not exist', errcodes.UNDEFINED_DATABASE)
+    if CL.get_database_by_name(txn, u.new) is not None:
+        raise PgError(f'database "{u.new}" already exists', errcodes.DUPLICATE_DATABASE)
+    if db["oid"] == s.db["oid"]:
+        raise PgError("current database cannot be renamed", errcodes.FEATURE_NOT_SUPPORTED)
+    old = db["name"]
+    db["name"] = u.new
+    CL.put_database(txn, db, old_name=old)
+    _cc(s, "ALTER DATABASE")
+
+
+async def _alter_database(s, u, text, multi):
+    _cc(s, "ALTER DATABASE")
+
+
+# ----------------------------------------------------------------- misc
+
+
+async def _noop(s, u, text, multi):
+    _cc(s, u.tag)
+
+
+async def _checkpoint(s, u, text, multi):
+    if not s.role.get("super"):
+        raise PgError("must be superuser or have privileges of pg_checkpoint to do CHECKPOINT",
+                      errcodes.INSUFFICIENT_PRIVILEGE)
+    _cc(s, "CHECKPOINT")
+
+
+async def _vacuum(s, u, text, multi):
+    if s.txn is not None and not s.txn_implicit:
+        raise PgError("VACUUM cannot run inside a transaction block", errcodes.ACTIVE_SQL_TRANSACTION)
+    _cc(s, "VACUUM")
+
+
+async def _analyze(s, u, text, multi):
+    _cc(s, "ANALYZE")
+
+
+async def _create_extension(s, u, text, multi):
+    if u.name in ("plpgsql",):
+        if u.if_not_exists:
+            s.notice(f'extension "{u.name}" already exists, skipping', "42710")
+            _cc(s, "CREATE EXTENSION")
+            return
+        raise PgError(f'extension "{u.name}" already exists', errcodes.DUPLICATE_OBJECT)
+    raise PgError(f'extension "{u.name}" is not available', errcodes.UNDEFINED_FILE,
+                  detail=f'Could not open extension control file for "{u.name}".',
+                  hint="The extension must first be installed on the system where PostgreSQL is running.")
+
+
+async def _listen(s, u, text, multi):
+    s.listening.add(u.channel)
+    s.cluster.listeners.setdefault(u.channel, set()).add(s)
+    _cc(s, "LISTEN")
+
+
+async def _unlisten(s, u, text, multi):
+    chans = [u.channel] if u.channel else list(s.listening)
+    for ch in chans:
+        s.listening.discard(ch)
+        s.cluster.listeners.get(ch, set()).discard(s)
+    _cc(s, "UNLISTEN")
+
+
+async def _notify(s, u, text, multi):
+    pending = s.__dict__.setdefault("pending_notifies", [])
+    pending.append((u.channel, u.payload))
+    if s.txn is None or s.txn_implicit:
+        deliver_notifies(s)
+    else:
+        s.txn.on_commit.append(lambda: deliver_notifies(s))
+    _cc(s, "NOTIFY")
+
+
+def deliver_notifies(s):
+    pending = s.__dict__.pop("pending_notifies", [])
+    for ch, payload in pending:
+        for other in list(s.cluster.listeners.get(ch, ())):
+            other.deliver_notification(s.pid, ch, payload)
+
+
+async def _explain(s, u, text, multi):
+    from . import explain as EX
+
+    await EX.run_explain(s, u)
+
+
+async def _prepare_stmt(s, u, text, multi):
+    from ..sql.types_sql import parse_type_text
+
+    if u.name in s.prepared:
+        raise PgError(f'prepared statement "{u.name}" already exists', errcodes.DUPLICATE_PSTATEMENT)
+    types = [parse_type_text(t)[0] for t in u.types]
+    p = s.prepare(u.query, types)
+    p.__class__  # noqa: B018
+    s.prepared[u.name] = p
+    s.__dict__.setdefault("sql_prepared", set()).add(u.name)
+    _cc(s, "PREPARE")
+
+
+async def _execute_stmt(s, u, text, multi):
+    from ..exec.expr import eval_const
+    from ..sql import resolve as R
+    from ..sql.analyze import Analyzer, Scope
+    from ..sql.parser import parse_sql
+
+    p = s.prepared.get(u.name)
+    if p is None:
+        raise PgError(f'prepared statement "{u.name}" does not exist', errcodes.UNDEFINED_PSTATEMENT)
+    if len(u.args) != len(p.param_types):
+        raise PgError(f"wrong number of parameters for prepared statement \"{u.name}\"", errcodes.SYNTAX_ERROR,
+                      detail=f"Expected {len(p.param_types)} parameters but got {len(u.args)}.")
+    params = []
+    an = Analyzer(s.env_for(s.catalog()))
+    for a, t in zip(u.args, p.param_types):
+        e = an.expr(parse_sql(f"SELECT {a}").expressions[0], Scope())
+        params.append(eval_const(R.coerce(e, t, -1, "assignment")))
+    from .session import Portal
+
+    portal = Portal("", p, params, [])
+    await s.run_portal(portal, 0, describe=True)
+
+
+async def _deallocate(s, u, text, multi):
+    if u.name is None:
+        s.prepared.clear()
+    else:
+        if u.name not in s.prepared:
+            raise PgError(f'prepared statement "{u.name}" does not exist', errcodes.UNDEFINED_PSTATEMENT)
+        del s.prepared[u.name]
+    _cc(s, "DEALLOCATE ALL" if u.name is None else "DEALLOCATE")
+
+
+async def _copy(s, u, text, multi):
+    from . import copy as CP
+
+    await CP.run_copy(s, u.sql)
+
+
+async def _comment(s, u, text, multi):
+    p = s.prepare(u.sql, [])
+    await s._run_ddl(p)
+
+
+async def _lock(s, u, text, multi):
+    _need_block(s, "LOCK TABLE")
+    _cc(s, "LOCK TABLE")
+
+
+async def _set_role(s, u, text, multi):
+    txn = s.txn
+    if u.role is None or u.role == "none" or u.role == "default":
+        s.role = s.session_role if not u.session else s.session_role
+    else:
+        r = CL.get_role_by_name(txn, u.role)
+        if r is None:
+            raise PgError(f'role "{u.role}" does not exist', errcodes.UNDEFINED_OBJECT)
+        if not s.session_role.get("super") and r["oid"] not in CL.roles_of(txn, s.session_role["oid"]):
+            raise PgError(f'permission denied to set role "{u.role}"', errcodes.INSUFFICIENT_PRIVILEGE)
+        s.role = r
+    s.out.append(P.parameter_status("is_superuser", "on" if s.role.get("super") else "off"))
+    if u.session:
+        s.out.append(P.parameter_status("session_authorization", s.role["name"]))
+    _cc(s, "SET")
+
+
+async def _declare(s, u, text, multi):
+    from . import cursors as CU
+
+    await CU.declare(s, u)
+
+
+async def _fetch(s, u, text, multi):
+    from . import cursors as CU
+
+    await CU.fetch(s, u)
+
+
+async def _close_cursor(s, u, text, multi):
+    from . import cursors as CU
+
+    await CU.close(s, u)
+
+
+async def _empty(s, u, text, multi):
+    s.out.append(P.EMPTY_QUERY)
+
+
+_HANDLERS = {
+    "begin": _begin, "commit": _commit, "rollback": _rollback, "savepoint": _savepoint, "release": _release,
+    "rollback_to": _rollback_to, "set_transaction": _set_transaction,
+    "set_session_characteristics": _set_session_chars, "set": _set, "show": _show, "reset": _reset,
+    "discard": _discard, "create_branch": _create_branch, "use_branch": _use_branch, "drop_branch": _drop_branch,
+    "rename_branch": _rename_branch, "create_role": _create_role, "alter_role": _alter_role,
+    "alter_role_set": _alter_role_set, "rename_role": _rename_role, "drop_role": _drop_role,
+    "grant_role": _grant_role, "revoke_role": _revoke_role, "grant": _grant, "revoke": _revoke,
+    "create_database": _create_database, "drop_database": _drop_database, "rename_database": _rename_database,
+    "alter_database": _alter_database, "noop": _noop, "checkpoint": _checkpoint, "vacuum": _vacuum,
+    "analyze": _analyze, "create_extension": _create_extension, "listen": _listen, "unlisten": _unlisten,
+    "notify": _notify, "explain": _explain, "prepare": _prepare_stmt, "execute": _execute_stmt,
+    "deallocate": _deallocate, "copy": _copy, "comment": _comment, "lock": _lock, "set_role": _set_role,
+    "declare": _declare, "fetch": _fetch, "close_cursor": _close_cursor, "empty": _empty,
+}
+
+_ = time

@@ -1,0 +1,698 @@
+"""DDL: analysis and execution of CREATE/ALTER/DROP for tables, indexes,
+views, sequences and schemas, TRUNCATE and COMMENT ON.
+
+Every DDL statement runs inside the session's transaction (DDL is
+transactional, as in PostgreSQL): it writes catalog rows and data through
+the transaction's buffer, then bumps the branch's catalog token so later
+statements (of this transaction now, of everyone after commit) see the new
+catalog.  Object names follow PostgreSQL's conventions (``t_pkey``,
+``t_col_key``, ``t_col_fkey``, ``t_col_check``, ``t_col_seq``, ``t_col_idx``)
+including its 63-byte truncation and numeric suffixes for clashes.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from .. import errcodes
+from .. import types as T
+from ..engine import catalog as C
+from ..errors import PgError
+from ..exec import expr as E
+from ..storage import keycode
+from . import resolve as R
+from .analyze import Analyzer, RangeItem, Scope, ident
+from .types_sql import datatype_info
+
+NAMEDATALEN = 64
+
+
+class DdlStatement:
+    def __init__(self, tag, run, kind="ddl"):
+        self.tag = tag
+        self.run = run  # run(ctx) -> optional tag override
+        self.kind = kind
+        self.columns = None
+        self.plan = None
+
+
+def _sql(node) -> str:
+    return node.sql(dialect="postgres")
+
+
+# ----------------------------------------------------------------- naming
+
+
+def make_object_name(name1: str, name2: str | None, label: str) -> str:
+    """PostgreSQL's makeObjectName: truncate the longer part so it fits 63 bytes."""
+    overhead = 0
+    if name2:
+        overhead += 1
+    if label:
+        overhead += len(label) + 1
+    avail = NAMEDATALEN - 1 - overhead
+    n1 = name1
+    n2 = name2 or ""
+    while len(n1.encode()) + len(n2.encode()) > avail:
+        if len(n1.encode()) > len(n2.encode()):
+            n1 = n1[:-1]
+        else:
+            n2 = n2[:-1]
+    out = n1
+    if name2:
+        out += "_" + n2
+    if label:
+        out += "_" + label
+    return out
+
+
+def choose_name(cat: C.Catalog, ns: int, name1: str, name2: str | None, label: str, taken=()) -> str:
+    pass_ = 0
+    base_label = label
+    while True:
+        cand = make_object_name(name1, name2, label)
+        if not cat.relation_name_taken(ns, cand) and cand not in taken and \
+                cat.constraints_in_ns(ns, cand) is None:
+            return cand
+        pass_ += 1
+        label = f"{base_label}{pass_}"
+
+
+def truncate_ident(name: str) -> str:
+    b = name.encode()
+    if len(b) > NAMEDATALEN - 1:
+        return b[:NAMEDATALEN - 1].decode("utf-8", "ignore")
+    return name
+
+
+# ----------------------------------------------------------------- helpers
+
+
+class DdlCtx:
+    """What DDL execution needs (built by the session from its state)."""
+
+    def __init__(self, txn, bid, catalog_fn, table_store_fn, analyzer_fn, search_path, user_oid, notice):
+        self.txn = txn
+        self.bid = bid
+        self.catalog_fn = catalog_fn  # () -> current Catalog (re-read after writes)
+        self.table_store_fn = table_store_fn  # (rel, cat) -> TableStore
+        self.analyzer_fn = analyzer_fn  # (cat) -> Analyzer
+        self.search_path = search_path
+        self.user_oid = user_oid
+        self.notice = notice
+
+    @property
+    def cat(self):
+        return self.catalog_fn()
+
+    def oid(self) -> int:
+        return self.txn.store.allocate_oid()
+
+    def write(self, obj):
+        C.write_object(self.txn, self.bid, obj)
+
+    def delete(self, oid):
+        C.delete_object(self.txn, self.bid, oid)
+
+    def bump(self):
+        C.bump_token(self.txn, self.bid)
+
+
+def creation_namespace(ctx: DdlCtx, schema: str | None) -> C.Namespace:
+    cat = ctx.cat
+    if schema is not None:
+        ns = cat.namespace(schema)
+        if ns is None:
+            raise PgError(f'schema "{schema}" does not exist', errcodes.INVALID_SCHEMA_NAME)
+        return ns
+    for s in ctx.search_path:
+        ns = cat.namespace(s)
+        if ns is not None and s not in ("pg_catalog", "information_schema"):
+            return ns
+    raise PgError("no schema has been selected to create in", errcodes.INVALID_SCHEMA_NAME)
+
+
+def find_rel(ctx: DdlCtx, table: exp.Table, kinds=None, missing_ok=False, what="relation"):
+    name = ident(table.this)
+    schema = ident(table.args["db"]) if table.args.get("db") else None
+    cat = ctx.cat
+    rel = cat.find_relation(name, schema, ctx.search_path)
+    if rel is None or (kinds and rel.kind not in kinds):
+        if rel is not None and kinds:
+            kname = {"r": "a table", "i": "an index", "v": "a view", "S": "a sequence"}
+            raise PgError(f'"{name}" is not {kname.get(kinds[0], "a table")}', errcodes.WRONG_OBJECT_TYPE)
+        if missing_ok:
+            return None
+        full = f"{schema}.{name}" if schema else name
+        msg = {"index": f'index "{full}" does not exist', "view": f'view "{full}" does not exist',
+               "sequence": f'sequence "{full}" does not exist', "table": f'table "{full}" does not exist'}
+        raise PgError(msg.get(what, f'relation "{full}" does not exist'), errcodes.UNDEFINED_TABLE)
+    return rel
+
+
+def _const_value(an: Analyzer, node) -> object:
+    e = an.expr(node, Scope())
+    if not E.is_constant(e):
+        return None
+    return E.eval_const(e)
+
+
+# ----------------------------------------------------------------- CREATE TABLE
+
+
+class _ColSpec:
+    def __init__(self, name):
+        self.name = name
+        self.type = None
+        self.typmod = -1
+        self.serial = None
+        self.not_null = False
+        self.null_explicit = False
+        self.default = None
+        self.default_node = None
+        self.identity = ""
+        self.identity_opts = {}
+        self.generated = None
+        self.constraints = []  # (kind, name, payload)
+
+
+def analyze_create_table(an: Analyzer, node: exp.Create) -> DdlStatement:
+    schema_node = node.this
+    if isinstance(schema_node, exp.Schema):
+        table = schema_node.this
+        elems = schema_node.expressions
+    else:
+        table = schema_node
+        elems = []
+    ine = bool(node.args.get("exists"))
+    props = node.args.get("properties")
+    temp = False
+    if props is not None:
+        for p in props.expressions:
+            if isinstance(p, exp.TemporaryProperty):
+                temp = True
+    as_query = node.args.get("expression")
+    tname = truncate_ident(ident(table.this))
+    sname = ident(table.args["db"]) if table.args.get("db") else None
+
+    def run(ctx: DdlCtx):
+        cat = ctx.cat
+        ns = creation_namespace(ctx, sname if not temp else sname)
+        if cat.relation_name_taken(ns.oid, tname):
+            if ine:
+                ctx.notice(f'relation "{tname}" already exists, skipping', "42P07")
+                return "CREATE TABLE"
+            raise PgError(f'relation "{tname}" already exists', errcodes.DUPLICATE_TABLE)
+        if as_query is not None:
+            return _create_table_as(an, ctx, ns, tname, as_query, elems, node)
+        cols, table_cons, likes = _collect_columns(an, elems)
+        for like in likes:
+            cols = _expand_like(ctx, like) + cols
+        build_table(an, ctx, ns, tname, cols, table_cons)
+        return "CREATE TABLE"
+
+    return DdlStatement("CREATE TABLE", run)
+
+
+def _collect_columns(an, elems):
+    cols: list[_ColSpec] = []
+    table_cons = []
+    likes = []
+    for el in elems:
+        if isinstance(el, exp.ColumnDef):
+            cols.append(_column_spec(an, el))
+        elif isinstance(el, exp.LikeProperty):
+            likes.append(el)
+        else:
+            table_cons.append(el)
+    return cols, table_cons, likes
+
+
+def _expand_like(ctx, like):
+    rel = find_rel(ctx, like.this, "rv")
+    opts = " ".join(_sql(p) for p in like.expressions).upper()
+    inc_all = "INCLUDING ALL" in opts
+    out = []
+    for c in rel.live_columns:
+        cs = _ColSpec(c.name)
+        cs.type = c.type
+        cs.typmod = c.typmod
+        cs.not_null = c.not_null
+        if inc_all or "INCLUDING DEFAULTS" in opts:
+            cs.default = c.default
+        out.append(cs)
+    return out
+
+
+def _column_spec(an, cd: exp.ColumnDef) -> _ColSpec:
+    cs = _ColSpec(truncate_ident(ident(cd.this)))
+    kind = cd.args.get("kind")
+    if kind is None:
+        raise PgError(f'column "{cs.name}" has no type', errcodes.SYNTAX_ERROR)
+    t, tm, serial = datatype_info(kind)
+    cs.type, cs.typmod, cs.serial = t, (tm if tm is not None else -1), serial
+    for cc in cd.args.get("constraints") or []:
+        cname = ident(cc.this) if isinstance(cc, exp.ColumnConstraint) and cc.this is not None else None
+        k = cc.args.get("kind") if isinstance(cc, exp.ColumnConstraint) else cc
+        if isinstance(k, exp.NotNullColumnConstraint):
+            if k.args.get("allow_null"):
+                cs.null_explicit = True
+            else:
+                cs.not_null = True
+        elif isinstance(k, exp.DefaultColumnConstraint):
+            cs.default_node = k.this
+            cs.default = _sql(k.this)
+        elif isinstance(k, exp.PrimaryKeyColumnConstraint):
+            cs.constraints.append(("p", cname, None))
+        elif isinstance(k, exp.UniqueColumnConstraint):
+            cs.constraints.append(("u", cname, bool(k.args.get("nulls"))))
+        elif isinstance(k, exp.CheckColumnConstraint):
+            cs.constraints.append(("c", cname, k.this))
+        elif isinstance(k, exp.Reference):
+            cs.constraints.append(("f", cname, k))
+        elif isinstance(k, exp.GeneratedAsIdentityColumnConstraint):
+            if k.args.get("expression") is not None:
+                cs.generated = k.args["expression"]
+            else:
+                cs.identity = "d" if k.args.get("this") is False else "a"
+                for opt in ("start", "increment", "minvalue", "maxvalue", "cycle"):
+                    v = k.args.get(opt)
+                    if v is not None:
+                        cs.identity_opts[opt] = v
+        elif isinstance(k, exp.CollateColumnConstraint):
+            pass
+        elif isinstance(k, exp.ComputedColumnConstraint):
+            cs.generated = k.this
+        else:
+            raise PgError(f"unsupported column constraint {_sql(cc)}", errcodes.FEATURE_NOT_SUPPORTED)
+    return cs
+
+
+def build_table(an, ctx: DdlCtx, ns, tname, cols: list, table_cons: list, kind="r"):
+    cat = ctx.cat
+    seen = set()
+    for c in cols:
+        if c.name in seen:
+            raise PgError(f'column "{c.name}" specified more than once', errcodes.DUPLICATE_COLUMN)
+        seen.add(c.name)
+    toid = ctx.oid()
+    rel = C.Relation(toid, tname, ns.oid, kind, owner=ctx.user_oid)
+    taken = set()
+    new_seqs = []
+    for i, c in enumerate(cols):
+        col = C.Column(c.name, c.type.oid, c.typmod, not_null=c.not_null, attnum=i + 1)
+        if c.serial or c.identity:
+            seqname = choose_name(cat, ns.oid, tname, c.name, "seq", taken)
+            taken.add(seqname)
+            seq = _new_sequence(ctx, ns, seqname, c.type, c.identity_opts if c.identity else {}, an)
+            seq.seq.owned_by = (toid, col.attnum)
+            new_seqs.append(seq)
+            col.not_null = True
+            if c.serial:
+                qual = seqname if ns.name == "public" else f"{ns.name}.{seqname}"
+                col.default = f"nextval('{qual}'::regclass)"
+            else:
+                col.identity = c.identity
+        elif c.default is not None:
+            col.default = _check_default(an, c, col)
+        rel.columns.append(col)
+    ctx.write(rel)
+    for s in new_seqs:
+        ctx.write(s)
+        C.write_sequence(ctx.txn, ctx.bid, s.oid, s.seq.start, False)
+    cons_specs = []
+    for c in cols:
+        for kind_, cname, payload in c.constraints:
+            cons_specs.append((kind_, cname, [c.name], payload, c.name))
+    for tc in table_cons:
+        cons_specs.extend(_table_constraint(tc))
+    # primary key first (PostgreSQL creates the pkey index before unique ones)
+    cons_specs.sort(key=lambda s: 0 if s[0] == "p" else 1)
+    pk_count = sum(1 for s in cons_specs if s[0] == "p")
+    if pk_count > 1:
+        raise PgError(f'multiple primary keys for table "{tname}" are not allowed', errcodes.INVALID_TABLE_DEFINITION)
+    for spec in cons_specs:
+        add_constraint(an, ctx, rel, spec, taken, creating=True)
+    ctx.write(rel)
+    ctx.bump()
+    return rel
+
+
+def _check_default(an, c, col):
+    if c.default_node is not None:
+        e = an.expr(c.default_node, Scope())
+        for n in E.walk(e):
+            if isinstance(n, (E.ColRef, E.OuterRef)):
+                raise PgError("cannot use column reference in DEFAULT expression",
+                              errcodes.FEATURE_NOT_SUPPORTED)
+            if isinstance(n, E.SubPlan):
+                raise PgError("cannot use subquery in DEFAULT expression", errcodes.FEATURE_NOT_SUPPORTED)
+            if isinstance(n, E.AggRef):
+                raise PgError("aggregate functions are not allowed in DEFAULT expressions",
+                              errcodes.GROUPING_ERROR)
+        R.coerce(e, col.type, col.typmod, "assignment")
+    return c.default
+
+
+def _table_constraint(tc):
+    """(kind, name, column names, payload, first column name)."""
+    cname = None
+    node = tc
+    if isinstance(tc, exp.Constraint):
+        cname = ident(tc.this)
+        node = tc.expressions[0]
+    if isinstance(node, exp.PrimaryKey):
+        names = [ident(x.this if isinstance(x, exp.Ordered) else x) for x in node.expressions]
+        return [("p", cname, names, None, names[0] if names else None)]
+    if isinstance(node, (exp.UniqueColumnConstraint, exp.Unique if hasattr(exp, "Unique") else ())):
+        this = node.this
+        items = this.expressions if isinstance(this, exp.Schema) else (node.expressions or [])
+        names = [ident(x.this if isinstance(x, exp.Ordered) else x) for x in items]
+        return [("u", cname, names, bool(node.args.get("nulls")), names[0] if names else None)]
+    if isinstance(node, exp.CheckColumnConstraint):
+        return [("c", cname, [], node.this, None)]
+    if isinstance(node, exp.Check if hasattr(exp, "Check") else ()):
+        return [("c", cname, [], node.this, None)]
+    if isinstance(node, exp.ForeignKey):
+        names = [ident(x) for x in node.expressions]
+        return [("f", cname, names, node.args.get("reference"), names[0] if names else None)]
+    if isinstance(node, exp.ColumnConstraint):
+        k = node.args.get("kind")
+        if isinstance(k, exp.CheckColumnConstraint):
+            return [("c", cname, [], k.this, None)]
+    raise PgError(f"unsupported table constraint {_sql(tc)}", errcodes.FEATURE_NOT_SUPPORTED)
+
+
+def _fk_actions(ref: exp.Reference):
+    on_delete = on_update = "a"
+    for opt in ref.args.get("options") or []:
+        s = str(opt).upper().strip()
+        act = None
+        for word, code in (("CASCADE", "c"), ("SET NULL", "n"), ("SET DEFAULT", "d"), ("RESTRICT", "r"),
+                           ("NO ACTION", "a")):
+            if word in s:
+                act = code
+                break
+        if act is None:
+            continue
+        if "DELETE" in s:
+            on_delete = act
+        elif "UPDATE" in s:
+            on_update = act
+    return on_delete, on_update
+
+
+def add_constraint(an, ctx: DdlCtx, rel: C.Relation, spec, taken, creating=False):
+    kind, cname, colnames, payload, first = spec
+    cat = ctx.cat
+    ns_oid = rel.namespace
+    attnums = []
+    for nm in colnames:
+        col = rel.column(nm)
+        if col is None:
+            if kind == "f":
+                raise PgError(f'column "{nm}" referenced in foreign key constraint does not exist',
+                              errcodes.UNDEFINED_COLUMN)
+            raise PgError(f'column "{nm}" named in key does not exist', errcodes.UNDEFINED_COLUMN)
+        attnums.append(col.attnum)
+    if cname is not None:
+        if any(c.name == cname for c in cat.constraints_of.get(rel.oid, [])) or cname in taken:
+            raise PgError(f'constraint "{cname}" for relation "{rel.name}" already exists',
+                          errcodes.DUPLICATE_OBJECT)
+    if kind == "p":
+        if rel.pk is not None:
+            raise PgError(f'multiple primary keys for table "{rel.name}" are not allowed',
+                          errcodes.INVALID_TABLE_DEFINITION)
+        for a in attnums:
+            rel.column_by_attnum(a).not_null = True
+        name = cname or choose_name(cat, ns_oid, rel.name, None, "pkey", taken)
+        taken.add(name)
+        _make_unique(an, ctx, rel, name, attnums, primary=True, nulls_not_distinct=False, creating=creating)
+    elif kind == "u":
+        name = cname or choose_name(cat, ns_oid, rel.name, "_".join(colnames), "key", taken)
+        taken.add(name)
+        _make_unique(an, ctx, rel, name, attnums, primary=False, nulls_not_distinct=bool(payload),
+                     creating=creating)
+    elif kind == "c":
+        expr_node = payload
+        scope = _rel_scope(rel)
+        e = an.bool_expr(expr_node, scope, "CHECK")
+        for n in E.walk(e):
+            if isinstance(n, E.SubPlan):
+                raise PgError("cannot use subquery in check constraint", errcodes.FEATURE_NOT_SUPPORTED)
+            if isinstance(n, E.AggRef):
+                raise PgError("aggregate functions are not allowed in check constraints", errcodes.GROUPING_ERROR)
+        if cname is None:
+            refcols = [rel.live_columns[n.index].name for n in E.walk(e) if isinstance(n, E.ColRef)]
+            base = first or (refcols[0] if refcols else None)
+            name = choose_name(cat, ns_oid, rel.name, base, "check", taken)
+        else:
+            name = cname
+        taken.add(name)
+        con = C.Constraint(ctx.oid(), name, ns_oid, "c", rel.oid,
+                           columns=sorted({rel.live_columns[n.index].attnum for n in E.walk(e)
+                                           if isinstance(n, E.ColRef)}),
+                           check=_sql(expr_node))
+        if not creating:
+            _validate_check(ctx, rel, con, e)
+        ctx.write(con)
+    elif kind == "f":
+        ref: exp.Reference = payload
+        rtable = ref.this.this if isinstance(ref.this, exp.Schema) else ref.this
+        rcols_nodes = ref.this.expressions if isinstance(ref.this, exp.Schema) else []
+        if rtable.name == rel.name and not rtable.args.get("db"):
+            prel = rel
+        else:
+            prel = find_rel(ctx, rtable, "r")
+        if prel.oid == rel.oid:
+            prel = rel
+        if rcols_nodes:
+            rnames = [ident(x) for x in rcols_nodes]
+            ratt = []
+            for nm in rnames:
+                pc = prel.column(nm)
+                if pc is None:
+                    raise PgError(f'column "{nm}" referenced in foreign key constraint does not exist',
+                                  errcodes.UNDEFINED_COLUMN)
+                ratt.append(pc.attnum)
+        else:
+            pk_idx = _pk_attnums(ctx, prel)
+            if pk_idx is None:
+                raise PgError(f'there is no primary key for referenced table "{prel.name}"',
+                              errcodes.INVALID_FOREIGN_KEY)
+            ratt = pk_idx
+        if len(ratt) != len(attnums):
+            raise PgError("number of referencing and referenced columns for foreign key disagree",
+                          errcodes.INVALID_FOREIGN_KEY)
+        if not _has_unique_on(ctx, prel, ratt):
+            raise PgError(f'there is no unique constraint matching given keys for referenced table "{prel.name}"',
+                          errcodes.INVALID_FOREIGN_KEY)
+        for a, b in zip(attnums, ratt):
+            ca = rel.column_by_attnum(a)
+            cb = prel.column_by_attnum(b)
+            if ca.type_oid != cb.type_oid and not R.can_coerce(ca.type, cb.type) and \
+                    not R.can_coerce(cb.type, ca.type):
+                raise PgError(f'foreign key constraint "{cname or "fk"}" cannot be implemented',
+                              errcodes.DATATYPE_MISMATCH,
+                              detail=f'Key columns "{ca.name}" and "{cb.name}" are of incompatible types: '
+                                     f'{T.format_type(ca.type_oid, -1)} and {T.format_type(cb.type_oid, -1)}.')
+        on_delete, on_update = _fk_actions(ref)
+        name = cname or choose_name(cat, ns_oid, rel.name, "_".join(colnames), "fkey", taken)
+        taken.add(name)
+        con = C.Constraint(ctx.oid(), name, ns_oid, "f", rel.oid, columns=attnums, ref_table=prel.oid,
+                           ref_columns=ratt, on_update=on_update, on_delete=on_delete)
+        deferrable = ref.args.get("deferrable")
+        if deferrable is not None:
+            con.deferrable = "NOT" not in str(deferrable).upper()
+        ctx.write(con)
+        if not creating:
+            ctx.bump()
+            _validate_fk(ctx, rel, con)
+    return
+
+
+def _rel_scope(rel):
+    s = Scope()
+    live = rel.live_columns
+    s.add(RangeItem(rel.name, [c.name for c in live], [c.type for c in live], [c.typmod for c in live],
+                    table_oid=rel.oid, attnums=[c.attnum for c in live], rel=rel))
+    return s
+
+
+def _pk_attnums(ctx, rel):
+    cat = ctx.cat
+    if rel.pk is None:
+        return None
+    idx = cat.relations.get(rel.pk)
+    if idx is None:
+        # created in this same statement (self-reference): read from the relation we hold
+        return getattr(rel, "_pk_attnums", None)
+    return [k.attnum for k in idx.index.keys]
+
+
+def _has_unique_on(ctx, rel, attnums):
+    cat = ctx.cat
+    for irel in cat.indexes_of.get(rel.oid, []):
+        idx = irel.index
+        if idx.unique and idx.predicate is None and sorted(k.attnum for k in idx.keys) == sorted(attnums):
+            return True
+    if getattr(rel, "_pk_attnums", None) and sorted(rel._pk_attnums) == sorted(attnums):
+        return True
+    for u in getattr(rel, "_uniques", []):
+        if sorted(u) == sorted(attnums):
+            return True
+    return False
+
+
+def _make_unique(an, ctx, rel, name, attnums, primary, nulls_not_distinct, creating):
+    cat = ctx.cat
+    if cat.relation_name_taken(rel.namespace, name):
+        raise PgError(f'relation "{name}" already exists', errcodes.DUPLICATE_TABLE)
+    ioid = ctx.oid()
+    coid = ctx.oid()
+    idx = C.IndexDef(rel.oid, [C.IndexKey(attnum=a) for a in attnums], unique=True, primary=primary,
+                     constraint=coid, nulls_not_distinct=nulls_not_distinct)
+    irel = C.Relation(ioid, name, rel.namespace, "i", owner=rel.owner, index=idx)
+    con = C.Constraint(coid, name, rel.namespace, "p" if primary else "u", rel.oid, columns=list(attnums),
+                       index=ioid)
+    if primary:
+        rel.pk = ioid
+        rel._pk_attnums = list(attnums)
+    else:
+        rel.__dict__.setdefault("_uniques", []).append(list(attnums))
+    ctx.write(rel)
+    ctx.write(irel)
+    ctx.write(con)
+    if not creating:
+        ctx.bump()
+        build_index(ctx, rel.oid, ioid)
+
+
+def _validate_check(ctx, rel, con, e):
+    cat = ctx.cat
+    store = ctx.table_store_fn(cat.relations[rel.oid], cat)
+    f = E.compile_expr(e, filter=False)
+    for _k, row in store.scan(ctx.txn, ctx.bid):
+        if f(row) is False:
+            raise PgError(f'check constraint "{con.name}" of relation "{rel.name}" is violated by some row',
+                          errcodes.CHECK_VIOLATION)
+
+
+def _validate_fk(ctx, rel, con):
+    cat = ctx.cat
+    store = ctx.table_store_fn(cat.relations[rel.oid], cat)
+    parent = ctx.table_store_fn(cat.relations[con.ref_table], cat)
+    from ..engine.table import format_value, quote_ident
+
+    for _k, row in store.scan(ctx.txn, ctx.bid):
+        vals = tuple(row[store.pos[a]] for a in con.columns)
+        if any(v is None for v in vals):
+            continue
+        if not parent.find_by_columns(ctx.txn, ctx.bid, con.ref_columns, vals, latest=True):
+            cols = ", ".join(quote_ident(store.live[store.pos[a]].name) for a in con.columns)
+            shown = ", ".join(format_value(v, store.live[store.pos[a]].type_oid) for v, a in zip(vals, con.columns))
+            raise PgError(f'insert or update on table "{rel.name}" violates foreign key constraint "{con.name}"',
+                          errcodes.FOREIGN_KEY_VIOLATION,
+                          detail=f'Key ({cols})=({shown}) is not present in table "{parent.rel.name}".')
+
+
+def build_index(ctx: DdlCtx, table_oid: int, index_oid: int):
+    """Write the entries of a new index for every existing row; enforce uniqueness."""
+    cat = ctx.cat
+    rel = cat.relations[table_oid]
+    store = ctx.table_store_fn(rel, cat)
+    info = next(i for i in store.indexes if i.oid == index_oid)
+    txn = ctx.txn
+    bid = ctx.bid
+    seen = {}
+    for key, row in store.scan(txn, bid):
+        if info.pred is not None and info.pred(row) is not True:
+            continue
+        vals = info.key_fn(row)
+        if info.unique and (info.nulls_not_distinct or not any(v is None for v in vals)):
+            hk = keycode.encode_key(vals, info.desc, info.nulls_first)
+            if hk in seen:
+                raise PgError(f'could not create unique index "{info.name}"', errcodes.UNIQUE_VIOLATION,
+                              detail=store._key_detail(info, vals) + " is duplicated.")
+            seen[hk] = key
+        if info.primary:
+            continue
+        txn.put(bid, index_oid, keycode.encode_key(vals, info.desc, info.nulls_first) + key, key)
+
+
+def _new_sequence(ctx, ns, name, type_, opts, an):
+    t = type_ if type_ is not None else T.INT8
+    maxv = {T.INT2.oid: 32767, T.INT4.oid: 2147483647}.get(t.oid, 9223372036854775807)
+    minv = {T.INT2.oid: -32768, T.INT4.oid: -2147483648}.get(t.oid, -9223372036854775808)
+    sd = C.SequenceDef(type_oid=t.oid, start=1, increment=1, min=1, max=maxv)
+    _apply_seq_opts(an, sd, opts, minv, maxv)
+    return C.Relation(ctx.oid(), name, ns.oid, "S", owner=ctx.user_oid, seq=sd)
+
+
+def _apply_seq_opts(an, sd, opts, minv, maxv, creating=True):
+    def val(v):
+        if isinstance(v, int):
+            return v
+        x = _const_value(an, v)
+        return int(x)
+
+    if "increment" in opts:
+        sd.increment = val(opts["increment"])
+        if sd.increment == 0:
+            raise PgError("INCREMENT must not be zero", errcodes.INVALID_PARAMETER_VALUE)
+        if creating and "minvalue" not in opts and sd.increment < 0:
+            sd.min = minv
+            sd.max = -1
+    if "minvalue" in opts:
+        sd.min = val(opts["minvalue"]) if opts["minvalue"] is not None else (1 if sd.increment > 0 else minv)
+    if "maxvalue" in opts:
+        sd.max = val(opts["maxvalue"]) if opts["maxvalue"] is not None else (maxv if sd.increment > 0 else -1)
+    if "start" in opts:
+        sd.start = val(opts["start"])
+    elif creating:
+        sd.start = sd.min if sd.increment > 0 else sd.max
+    if "cache" in opts:
+        sd.cache = val(opts["cache"])
+    if "cycle" in opts:
+        sd.cycle = bool(opts["cycle"])
+    if sd.start < sd.min:
+        raise PgError(f"START value ({sd.start}) cannot be less than MINVALUE ({sd.min})",
+                      errcodes.INVALID_PARAMETER_VALUE)
+    if sd.start > sd.max:
+        raise PgError(f"START value ({sd.start}) cannot be greater than MAXVALUE ({sd.max})",
+                      errcodes.INVALID_PARAMETER_VALUE)
+    if sd.min >= sd.max:
+        raise PgError(f"MINVALUE ({sd.min}) must be less than MAXVALUE ({sd.max})", errcodes.INVALID_PARAMETER_VALUE)
+
+
+def _create_table_as(an, ctx, ns, tname, query_node, elems, node):
+    q = an.query(query_node, None)
+    names = [ident(e) for e in elems] if elems else []
+    cols = []
+    for i, c in enumerate(q.columns):
+        cs = _ColSpec(names[i] if i < len(names) else c.name)
+        cs.type = c.type if c.type is not T.UNKNOWN else T.TEXT
+        cs.typmod = c.typmod
+        cols.append(cs)
+    rel = build_table(an, ctx, ns, tname, cols, [])
+    from ..plan.physical import lower
+
+    phys = lower(q.plan)
+    cat = ctx.cat
+    store = ctx.table_store_fn(cat.relations[rel.oid], cat)
+    from ..exec.context import ExecContext
+
+    ectx = ExecContext(ctx.txn, ctx.bid, cat, lambda oid: ctx.table_store_fn(cat.relations[oid], cat))
+    from ..exec import runtime
+
+    prev = runtime.state.ctx
+    runtime.state.ctx = ectx
+    n = 0
+    try:
+        for b in phys.root.run(ectx):
+            for row in b:
+                store.insert(ctx.txn, ctx.bid, row, ectx)
+                n += 1
+    finally:
+        runtime.state.ctx = prev
+    return f"SELECT {n}"

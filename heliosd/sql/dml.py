@@ -1,0 +1,420 @@
+"""INSERT / UPDATE / DELETE analysis -> ModifyTable plans."""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from .. import errcodes
+from .. import types as T
+from ..errors import PgError
+from ..exec import expr as E
+from ..plan import nodes as N
+from . import resolve as R
+from .analyze import Analyzer, Query, RangeItem, ResultColumn, Scope, _default_name, _pos, ident
+
+KEYCOL = "\x00key"
+
+
+def _target_rel(an: Analyzer, table: exp.Table):
+    name = ident(table.this)
+    schema = ident(table.args["db"]) if table.args.get("db") else None
+    rel = an.lookup_relation(name, schema, table)
+    if not hasattr(rel, "kind") or rel.kind != "r":
+        kind = getattr(rel, "kind", None)
+        if kind == "v":
+            raise PgError(f'cannot insert into view "{name}"', errcodes.OBJECT_NOT_IN_PREREQUISITE_STATE,
+                          detail="Views that do not select from a single table or view are not automatically "
+                                 "updatable.")
+        raise PgError(f'cannot change relation "{name}"' if kind else f'relation "{name}" does not exist',
+                      errcodes.WRONG_OBJECT_TYPE)
+    return rel
+
+
+def default_expr(an: Analyzer, col, rel=None) -> E.Expr:
+    if col.identity:
+        seq = an.env.catalog.sequences_owned.get((rel.oid, col.attnum)) if rel is not None else None
+        if seq is not None:
+            return _nextval_expr(an, seq, col)
+    if col.default is None:
+        return E.Const(None, col.type, col.typmod)
+    from .parser import parse_sql
+
+    tree = parse_sql(f"SELECT {col.default}")
+    e = an.expr(tree.expressions[0], Scope())
+    return R.coerce(e, col.type, col.typmod, "assignment")
+
+
+def _nextval_expr(an, seq, col):
+    from .exprs import call_function
+
+    ns = an.env.catalog.namespaces.get(seq.namespace)
+    qual = f"{ns.name}.{seq.name}" if ns and ns.name != "public" else seq.name
+    e = call_function(an, "nextval", [R.coerce(E.Const(qual, T.UNKNOWN), T.REGCLASS)], None, None)
+    return R.coerce(e, col.type, col.typmod, "assignment")
+
+
+def _returning(an, node, scope, rel):
+    ret = node.args.get("returning")
+    if ret is None:
+        return None, None
+    targets = []
+    for item in ret.expressions:
+        targets.extend(an._target(item, scope))
+    exprs = [t[1] for t in targets]
+    cols = []
+    for name, e, _src, toid, attnum in targets:
+        t = e.type if e.type is not T.UNKNOWN else T.TEXT
+        cols.append(ResultColumn(name, t, e.typmod, toid, attnum))
+    exprs = [R.coerce(e, T.TEXT) if e.type is T.UNKNOWN else e for e in exprs]
+    for e in exprs:
+        for n in E.walk(e):
+            if isinstance(n, E.AggRef):
+                raise PgError("aggregate functions are not allowed in RETURNING", errcodes.GROUPING_ERROR)
+    return exprs, cols
+
+
+class DmlStatement:
+    def __init__(self, kind, plan, columns, tag):
+        self.kind = kind
+        self.plan = plan
+        self.columns = columns  # RETURNING columns or None
+        self.tag = tag
+
+
+def _check_identity(col, explicit_default=False, overriding=None):
+    if col.identity == "a" and overriding != "system":
+        raise PgError(f'cannot insert a non-DEFAULT value into column "{col.name}"',
+                      errcodes.GENERATED_ALWAYS,
+                      detail=f'Column "{col.name}" is an identity column defined as GENERATED ALWAYS.',
+                      hint="Use OVERRIDING SYSTEM VALUE to override.")
+
+
+def analyze_insert(an: Analyzer, node: exp.Insert) -> DmlStatement:
+    target = node.this
+    cols_node = None
+    if isinstance(target, exp.Schema):
+        cols_node = target.expressions
+        table = target.this
+    else:
+        table = target
+    alias = None
+    if isinstance(table, exp.Table) and table.args.get("alias") is not None:
+        alias = ident(table.args["alias"].this)
+    rel = _target_rel(an, table)
+    store = an.env.table_store(rel)
+    live = rel.live_columns
+    if cols_node:
+        names = [ident(c) for c in cols_node]
+        tcols = []
+        for nm in names:
+            c = rel.column(nm)
+            if c is None:
+                raise PgError(f'column "{nm}" of relation "{rel.name}" does not exist', errcodes.UNDEFINED_COLUMN,
+                              position=None)
+            if c in tcols:
+                raise PgError(f'column "{nm}" specified more than once', errcodes.DUPLICATE_COLUMN)
+            tcols.append(c)
+    else:
+        tcols = list(live)
+        # without a column list, the values fill the leading columns (the rest default)
+        n = None
+        if isinstance(node.expression, exp.Values) and node.expression.expressions:
+            first = node.expression.expressions[0]
+            n = len(first.expressions) if isinstance(first, exp.Tuple) else 1
+        if n is not None and n < len(tcols):
+            tcols = tcols[:n]
+    overriding = None
+    if node.args.get("overriding") is not None:
+        overriding = str(node.args.get("overriding")).lower()
+    src = node.expression
+    defaults = {}
+
+    def dflt(col):
+        if col.attnum not in defaults:
+            defaults[col.attnum] = default_expr(an, col, rel)
+        return defaults[col.attnum]
+
+    pos_of = {c.attnum: i for i, c in enumerate(tcols)}
+    if src is None or isinstance(src, exp.Var) and src.this.upper() == "DEFAULT VALUES" or \
+            node.args.get("default"):
+        rows = [[dflt(c) for c in live]]
+        plan = N.Values(rows, [c.type for c in live])
+    elif isinstance(src, exp.Values):
+        rows = []
+        for tup in src.expressions:
+            items = tup.expressions if isinstance(tup, exp.Tuple) else [tup]
+            if len(items) > len(tcols):
+                raise PgError("INSERT has more expressions than target columns", errcodes.SYNTAX_ERROR,
+                              position=_pos(items[len(tcols)]))
+            if len(items) < len(tcols):
+                raise PgError("INSERT has more target columns than expressions", errcodes.SYNTAX_ERROR)
+            vals = {}
+            for c, it in zip(tcols, items):
+                if _is_default(it):
+                    vals[c.attnum] = dflt(c)
+                    continue
+                if c.identity == "a":
+                    _check_identity(c, overriding=overriding)
+                e = an.expr(it, Scope())
+                try:
+                    vals[c.attnum] = R.coerce(e, c.type, c.typmod, "assignment", _pos(it))
+                except PgError as err:
+                    if err.code == errcodes.DATATYPE_MISMATCH:
+                        raise PgError(f'column "{c.name}" is of type {T.format_type(c.type.oid, c.typmod)} but '
+                                      f'expression is of type {R.type_name(e.type)}', errcodes.DATATYPE_MISMATCH,
+                                      hint="You will need to rewrite or cast the expression.",
+                                      position=_pos(it)) from None
+                    raise
+            rows.append([vals[c.attnum] if c.attnum in vals else dflt(c) for c in live])
+        plan = N.Values(rows, [c.type for c in live])
+    else:
+        q = an.query(src, None)
+        if not cols_node and len(q.columns) < len(tcols):
+            tcols = tcols[:len(q.columns)]
+            pos_of = {c.attnum: i for i, c in enumerate(tcols)}
+        if len(q.columns) > len(tcols):
+            raise PgError("INSERT has more expressions than target columns", errcodes.SYNTAX_ERROR)
+        if len(q.columns) < len(tcols):
+            raise PgError("INSERT has more target columns than expressions", errcodes.SYNTAX_ERROR)
+        exprs = []
+        for c in live:
+            if c.attnum in pos_of:
+                i = pos_of[c.attnum]
+                qc = q.columns[i]
+                if c.identity == "a":
+                    _check_identity(c, overriding=overriding)
+                ref = E.ColRef(i, qc.type, qc.typmod)
+                try:
+                    exprs.append(R.coerce(ref, c.type, c.typmod, "assignment"))
+                except PgError as err:
+                    if err.code == errcodes.DATATYPE_MISMATCH:
+                        raise PgError(f'column "{c.name}" is of type {T.format_type(c.type.oid, c.typmod)} but '
+                                      f'expression is of type {R.type_name(qc.type)}', errcodes.DATATYPE_MISMATCH,
+                                      hint="You will need to rewrite or cast the expression.") from None
+                    raise
+            else:
+                exprs.append(dflt(c))
+        plan = N.Project(q.plan, exprs)
+    mt = N.ModifyTable("insert", store, rel, plan)
+    scope = Scope()
+    scope.add(RangeItem(alias or rel.name, [c.name for c in live], [c.type for c in live],
+                        [c.typmod for c in live], table_oid=rel.oid, attnums=[c.attnum for c in live], rel=rel))
+    conflict = node.args.get("conflict")
+    if conflict is not None:
+        mt.on_conflict = _on_conflict(an, conflict, rel, store, scope, live, alias)
+    mt.returning, cols = _returning(an, node, scope, rel)
+    return DmlStatement("insert", mt, cols, "INSERT")
+
+
+def _is_default(it) -> bool:
+    return (isinstance(it, exp.Var) and it.this.upper() == "DEFAULT") or \
+        (isinstance(it, exp.Column) and isinstance(it.this, exp.Identifier) and not it.this.quoted and
+         it.this.this.upper() == "DEFAULT" and not it.table) or type(it).__name__ == "Default"
+
+
+def _on_conflict(an, conflict, rel, store, scope, live, alias):
+    action = "update" if conflict.args.get("duplicate") or conflict.args.get("expressions") else "nothing"
+    act = conflict.args.get("action")
+    if act is not None and "NOTHING" in str(act).upper():
+        action = "nothing"
+    keys = conflict.args.get("conflict_keys") or []
+    constraint = conflict.args.get("constraint")
+    arbiters = []
+    if constraint is not None:
+        cname = ident(constraint)
+        con = an.env.catalog.constraint_by_name(rel.oid, cname)
+        if con is None or con.index is None:
+            raise PgError(f'constraint "{cname}" for table "{rel.name}" does not exist', errcodes.UNDEFINED_OBJECT)
+        arbiters = [i for i in store.indexes if i.oid == con.index]
+    elif keys:
+        names = [ident(k.this if isinstance(k, exp.Ordered) else k) for k in keys]
+        attnums = []
+        for nm in names:
+            c = rel.column(nm)
+            if c is None:
+                raise PgError(f'column "{nm}" does not exist', errcodes.UNDEFINED_COLUMN)
+            attnums.append(c.attnum)
+        for info in store.indexes:
+            if info.unique and sorted(info.attnums) == sorted(attnums) and info.pred is None:
+                arbiters.append(info)
+        if not arbiters:
+            raise PgError("there is no unique or exclusion constraint matching the ON CONFLICT specification",
+                          errcodes.INVALID_COLUMN_REFERENCE)
+    elif action == "update":
+        raise PgError("ON CONFLICT DO UPDATE requires inference specification or constraint name",
+                      errcodes.SYNTAX_ERROR,
+                      hint="For example, ON CONFLICT (column_name).")
+    out = {"arbiters": arbiters, "action": action, "set": None, "where": None}
+    if action == "update":
+        cscope = Scope()
+        n = len(live)
+        cscope.add(RangeItem(alias or rel.name, [c.name for c in live], [c.type for c in live],
+                             [c.typmod for c in live], table_oid=rel.oid, rel=rel))
+        cscope.add(RangeItem("excluded", [c.name for c in live], [c.type for c in live], [c.typmod for c in live]))
+        sets = {}
+        for eq in conflict.args.get("expressions") or []:
+            _assign(an, eq, rel, cscope, sets)
+        out["set"] = [sets.get(c.attnum, E.ColRef(i, c.type, c.typmod)) for i, c in enumerate(live)]
+        where = conflict.args.get("where")
+        if where is not None:
+            out["where"] = an.bool_expr(where.this if isinstance(where, exp.Where) else where, cscope, "WHERE")
+        _ = n
+    return out
+
+
+def _assign(an, eq, rel, scope, sets):
+    """One SET item (col = expr, or (a, b) = (x, y) / = (SELECT ...))."""
+    left = eq.this
+    right = eq.expression
+    if isinstance(left, (exp.Tuple, exp.Paren)) and not isinstance(left, exp.Column):
+        lcols = left.expressions if isinstance(left, exp.Tuple) else [left.this]
+        names = [ident(c.this if isinstance(c, exp.Column) else c) for c in lcols]
+        if isinstance(right, (exp.Tuple,)):
+            rvals = right.expressions
+            if len(rvals) != len(names):
+                raise PgError("number of columns does not match number of values", errcodes.SYNTAX_ERROR)
+            for nm, rv in zip(names, rvals):
+                _set_one(an, nm, rv, rel, scope, sets)
+            return
+        if isinstance(right, exp.Subquery):
+            q = an.query(right.this, scope)
+            if len(q.columns) != len(names):
+                raise PgError("number of columns does not match number of values", errcodes.SYNTAX_ERROR)
+            from .exprs import plan_uses_outer
+
+            corr = plan_uses_outer(q.plan, 0)
+            for i, nm in enumerate(names):
+                col = rel.column(nm)
+                sub = N.Project(q.plan, [E.ColRef(i, q.columns[i].type, q.columns[i].typmod)])
+                sp = E.SubPlan("scalar", sub, corr, q.columns[i].type)
+                sets[col.attnum] = R.coerce(sp, col.type, col.typmod, "assignment")
+            return
+        raise PgError("source for a multiple-column UPDATE item must be a sub-SELECT or ROW() expression",
+                      errcodes.SYNTAX_ERROR)
+    if isinstance(left, exp.Column):
+        name = ident(left.this)
+        if left.args.get("table") and ident(left.args["table"]) not in (rel.name,):
+            # "SET t.col = x" is not PostgreSQL syntax unless t is a composite column
+            pass
+    else:
+        name = ident(left)
+    _set_one(an, name, right, rel, scope, sets)
+
+
+def _set_one(an, name, right, rel, scope, sets):
+    col = rel.column(name)
+    if col is None:
+        raise PgError(f'column "{name}" of relation "{rel.name}" does not exist', errcodes.UNDEFINED_COLUMN,
+                      position=_pos(right))
+    if col.attnum in sets:
+        raise PgError(f'multiple assignments to same column "{name}"', errcodes.SYNTAX_ERROR)
+    if _is_default(right):
+        sets[col.attnum] = default_expr(an, col, rel)
+        return
+    if col.identity == "a":
+        raise PgError(f'column "{name}" can only be updated to DEFAULT', errcodes.GENERATED_ALWAYS,
+                      detail=f'Column "{name}" is an identity column defined as GENERATED ALWAYS.')
+    e = an.expr(right, scope)
+    try:
+        sets[col.attnum] = R.coerce(e, col.type, col.typmod, "assignment", _pos(right))
+    except PgError as err:
+        if err.code == errcodes.DATATYPE_MISMATCH:
+            raise PgError(f'column "{name}" is of type {T.format_type(col.type.oid, col.typmod)} but expression '
+                          f'is of type {R.type_name(e.type)}', errcodes.DATATYPE_MISMATCH,
+                          hint="You will need to rewrite or cast the expression.", position=_pos(right)) from None
+        raise
+
+
+def _target_scope(an, rel, store, alias, extra_from, node):
+    scope = Scope()
+    live = rel.live_columns
+    scan = N.Scan(store, rel, alias or rel.name, with_key=True)
+    as_of = None
+    if as_of is not None:
+        scan.as_of = as_of
+    names = [c.name for c in live] + [KEYCOL]
+    types = [c.type for c in live] + [T.BYTEA]
+    item = RangeItem(alias or rel.name, names, types, [c.typmod for c in live] + [-1], table_oid=rel.oid,
+                     attnums=[c.attnum for c in live] + [0], rel=rel, scan=scan)
+    scope.add(item)
+    plan = scan
+    for f in extra_from:
+        right = an.range_item(f, scope)
+        from .analyze import _LateralMarker
+
+        if isinstance(right, _LateralMarker):
+            plan = N.Join("inner", plan, right.plan, None, lateral=True)
+        else:
+            plan = N.Join("inner", plan, right)
+    return scope, plan
+
+
+def _recheck_conds(pred, ncols):
+    from ..plan.physical import conjuncts
+
+    out = []
+    for c in conjuncts(pred):
+        ok = True
+        for n in E.walk(c):
+            if isinstance(n, E.ColRef) and n.index >= ncols:
+                ok = False
+            if isinstance(n, E.SubPlan):
+                ok = False
+        if ok:
+            out.append(c)
+    return out
+
+
+def analyze_update(an: Analyzer, node: exp.Update) -> DmlStatement:
+    table = node.this
+    alias = ident(table.args["alias"].this) if table.args.get("alias") is not None else None
+    rel = _target_rel(an, table)
+    store = an.env.table_store(rel)
+    frm = node.args.get("from_")
+    extra = []
+    if frm is not None:
+        extra = [frm.this] + list(frm.expressions or [])
+    joins = node.args.get("joins") or []
+    scope, plan = _target_scope(an, rel, store, alias, extra, node)
+    for j in joins:
+        plan = an.join(plan, j, scope)
+    where = node.args.get("where")
+    pred = None
+    if where is not None:
+        pred = an.bool_expr(where.this, scope, "WHERE")
+        an._no_aggs(pred, "WHERE")
+        plan = N.Filter(plan, pred)
+    live = rel.live_columns
+    sets = {}
+    for eq in node.expressions:
+        _assign(an, eq, rel, scope, sets)
+    for e in sets.values():
+        an._no_aggs(e, "UPDATE")
+    set_exprs = [sets.get(c.attnum, E.ColRef(i, c.type, c.typmod)) for i, c in enumerate(live)]
+    mt = N.ModifyTable("update", store, rel, plan)
+    mt.set_exprs = set_exprs
+    mt.recheck = _recheck_conds(pred, len(live)) if pred is not None else None
+    mt.returning, cols = _returning(an, node, scope, rel)
+    return DmlStatement("update", mt, cols, "UPDATE")
+
+
+def analyze_delete(an: Analyzer, node: exp.Delete) -> DmlStatement:
+    table = node.this
+    alias = ident(table.args["alias"].this) if table.args.get("alias") is not None else None
+    rel = _target_rel(an, table)
+    store = an.env.table_store(rel)
+    using = node.args.get("using") or []
+    scope, plan = _target_scope(an, rel, store, alias, using, node)
+    where = node.args.get("where")
+    pred = None
+    if where is not None:
+        pred = an.bool_expr(where.this, scope, "WHERE")
+        an._no_aggs(pred, "WHERE")
+        plan = N.Filter(plan, pred)
+    mt = N.ModifyTable("delete", store, rel, plan)
+    mt.recheck = _recheck_conds(pred, len(rel.live_columns)) if pred is not None else None
+    mt.returning, cols = _returning(an, node, scope, rel)
+    return DmlStatement("delete", mt, cols, "DELETE")
+
+
+_ = (Query, _default_name)

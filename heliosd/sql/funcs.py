@@ -1,0 +1,264 @@
+"""Function calls: ordinary functions, aggregates, window functions, and the
+SQL-standard special forms that parse as function calls (coalesce, nullif,
+greatest, least, row)."""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from .. import errcodes
+from .. import types as T
+from ..errors import PgError
+from ..exec import expr as E
+from ..exec import functions as F
+from . import resolve as R
+from .analyze import _nulls_first, _pos, ident
+
+
+def _fname(node: exp.Anonymous) -> str:
+    n = node.this
+    if isinstance(n, exp.Identifier):
+        return n.this if n.quoted else n.this.lower()
+    return str(n).lower()
+
+
+def _split_args(an, node, scope):
+    """Arguments, with DISTINCT and an ORDER BY inside the call."""
+    from .exprs import analyze_expr
+
+    distinct = False
+    order = []
+    raw = list(node.expressions)
+    star = False
+    out = []
+    for i, a in enumerate(raw):
+        if isinstance(a, exp.Distinct):
+            distinct = True
+            for x in a.expressions:
+                out.append(x)
+            continue
+        if isinstance(a, exp.Order):
+            if a.this is not None:
+                inner = a.this
+                if isinstance(inner, exp.Distinct):
+                    distinct = True
+                    out.extend(inner.expressions)
+                else:
+                    out.append(inner)
+            order = a.expressions
+            continue
+        if isinstance(a, exp.Star):
+            star = True
+            continue
+        if isinstance(a, exp.Kwarg) or isinstance(a, exp.PropertyEQ):
+            out.append(a)
+            continue
+        out.append(a)
+    named = {}
+    args = []
+    for a in out:
+        if isinstance(a, (exp.Kwarg, exp.PropertyEQ)):
+            named[ident(a.this)] = analyze_expr(an, a.expression, scope)
+        else:
+            args.append(analyze_expr(an, a, scope))
+    return args, distinct, order, star, named
+
+
+def analyze_call(an, node: exp.Anonymous, scope, schema=None, window=None, agg_filter=None, within=None):
+    from .exprs import _coalesce_args, analyze_expr, nullif_expr
+
+    name = _fname(node)
+    if schema not in (None, "pg_catalog", "public", "information_schema"):
+        raise PgError(f'schema "{schema}" does not exist', errcodes.INVALID_SCHEMA_NAME, position=_pos(node))
+    args, distinct, order, star, named = _split_args(an, node, scope)
+    if named:
+        raise PgError(f"function {name} does not accept named arguments", errcodes.UNDEFINED_FUNCTION)
+    low = name
+    if window is None and agg_filter is None and within is None and not distinct and not order:
+        if low == "coalesce":
+            if not args:
+                raise PgError('syntax error at or near ")"', errcodes.SYNTAX_ERROR)
+            cargs, t = _coalesce_args(an, "coalesce", args, node)
+            return E.Coalesce(cargs, t)
+        if low in ("greatest", "least"):
+            cargs, t = _coalesce_args(an, low, args, node)
+            return E.MinMax(low, cargs, t)
+        if low == "nullif" and len(args) == 2:
+            return nullif_expr(an, args[0], args[1], node)
+        if low == "row":
+            return E.RowExpr(args, T.RECORD)
+    cands = F.lookup_functions(low)
+    if not cands:
+        raise PgError(f"function {name}({', '.join(R.type_name(a.type) for a in args)}) does not exist",
+                      errcodes.UNDEFINED_FUNCTION, position=_pos(node),
+                      hint="No function matches the given name and argument types. "
+                           "You might need to add explicit type casts.")
+    is_agg = any(c.kind == "a" for c in cands)
+    is_win = any(c.kind == "w" for c in cands)
+    if star:
+        if low != "count":
+            raise PgError(f"{name}(*) specified, but {name} is not an aggregate function",
+                          errcodes.WRONG_OBJECT_TYPE, position=_pos(node))
+        args = []
+    if window is not None:
+        return _window_call(an, node, name, cands, args, window, scope, agg_filter, star)
+    if is_win and not is_agg:
+        raise PgError(f"window function {name} requires an OVER clause", errcodes.WRONG_OBJECT_TYPE,
+                      position=_pos(node))
+    if is_agg:
+        aggs = [c for c in cands if c.kind == "a"]
+        if within is not None:
+            direct = args
+            wargs = [analyze_expr(an, o.this, scope) for o in within.expressions]
+            worder = [(w, bool(o.args.get("desc")), _nulls_first(o, bool(o.args.get("desc"))))
+                      for w, o in zip(wargs, within.expressions)]
+            cand, ptypes = R.select_overload(aggs, [a.type for a in direct + wargs], "function", name, _pos(node))
+            cargs = [R.coerce(a, p) for a, p in zip(direct + wargs, ptypes)]
+            nd = len(direct)
+            ar = E.AggRef(cand, cargs[nd:], cand.result_type(ptypes), False, None,
+                          [(cargs[nd + i],) + tuple(worder[i][1:]) for i in range(len(worder))], name=name,
+                          direct=cargs[:nd])
+            return ar
+        cand, ptypes = R.select_overload(aggs, [a.type for a in args], "function", name, _pos(node))
+        cargs = [R.coerce(a, p) for a, p in zip(args, ptypes)]
+        filt = None
+        if agg_filter is not None:
+            filt = analyze_expr(an, agg_filter, scope)
+            if filt.type is not T.BOOL:
+                filt = R.coerce(filt, T.BOOL)
+        ords = []
+        for o in order:
+            oe = analyze_expr(an, o.this, scope)
+            if oe.type is T.UNKNOWN:
+                oe = R.coerce(oe, T.TEXT)
+            desc = bool(o.args.get("desc"))
+            ords.append((oe, desc, _nulls_first(o, desc)))
+        for a in cargs:
+            for n in E.walk(a):
+                if isinstance(n, E.AggRef):
+                    raise PgError("aggregate function calls cannot be nested", errcodes.GROUPING_ERROR,
+                                  position=_pos(node))
+        return E.AggRef(cand, cargs, cand.result_type(ptypes), distinct, filt, ords, name=name)
+    if distinct or order or agg_filter is not None:
+        raise PgError(f"DISTINCT specified, but {name} is not an aggregate function" if distinct else
+                      f"ORDER BY specified, but {name} is not an aggregate function" if order else
+                      f"FILTER specified, but {name} is not an aggregate function",
+                      errcodes.WRONG_OBJECT_TYPE, position=_pos(node))
+    return resolve_call(an, name, args, node)
+
+
+def resolve_call(an, name: str, args: list, node) -> E.Expr:
+    from .exprs import _fold
+
+    cands = [c for c in F.lookup_functions(name) if c.kind == "f"]
+    if not cands:
+        raise PgError(f"function {name}({', '.join(R.type_name(a.type) for a in args)}) does not exist",
+                      errcodes.UNDEFINED_FUNCTION, position=_pos(node) if node is not None else None,
+                      hint="No function matches the given name and argument types. "
+                           "You might need to add explicit type casts.")
+    cand, ptypes = R.select_overload(cands, [a.type for a in args], "function", name,
+                                     _pos(node) if node is not None else None)
+    if getattr(cand, "retset", False):
+        # a set-returning function in the select list: handled as a ProjectSet-like call
+        pass
+    cargs = [R.coerce(a, p) for a, p in zip(args, ptypes)]
+    rtype = cand.result_type(ptypes)
+    if cand.needs_ctx:
+        call = E.Call(cand, cargs, rtype, name=name)
+        return call
+    return _fold(E.Call(cand, cargs, rtype, name=name))
+
+
+def analyze_window(an, node: exp.Window, scope):
+    fn = node.this
+    agg_filter = None
+    if isinstance(fn, exp.Filter):
+        where = fn.expression
+        agg_filter = where.this if isinstance(where, exp.Where) else where
+        fn = fn.this
+    if isinstance(fn, exp.Anonymous):
+        return analyze_call(an, fn, scope, window=node, agg_filter=agg_filter)
+    raise PgError(f"OVER specified, but {fn.sql('postgres')} is not a window function nor an aggregate function",
+                  errcodes.WRONG_OBJECT_TYPE, position=_pos(node))
+
+
+def _window_def(an, node: exp.Window, scope):
+    """Partition, order and frame, following a named window reference if any."""
+    from .exprs import analyze_expr
+
+    part_nodes = node.args.get("partition_by") or []
+    order_node = node.args.get("order")
+    spec = node.args.get("spec")
+    alias = node.args.get("alias")
+    base = None
+    if alias is not None:
+        wname = ident(alias)
+        base = getattr(an, "named_windows", {}).get(wname)
+        if base is None:
+            raise PgError(f'window "{wname}" does not exist', errcodes.UNDEFINED_OBJECT, position=_pos(node))
+    partition = [analyze_expr(an, p, scope) for p in part_nodes]
+    order = []
+    if order_node is not None:
+        for o in order_node.expressions:
+            oe = analyze_expr(an, o.this, scope)
+            if oe.type is T.UNKNOWN:
+                oe = R.coerce(oe, T.TEXT)
+            desc = bool(o.args.get("desc"))
+            order.append((oe, desc, _nulls_first(o, desc)))
+    frame = None
+    if spec is not None:
+        frame = _frame(an, spec, scope)
+    if base is not None:
+        bpart, border, bframe = base
+        partition = partition or bpart
+        order = order or border
+        frame = frame or bframe
+    return partition, order, frame
+
+
+def _frame(an, spec, scope):
+    from .exprs import analyze_expr
+
+    kind = str(spec.args.get("kind") or "RANGE").upper()
+
+    def bound(val, side):
+        if val is None:
+            return None
+        if isinstance(val, str):
+            v = val.upper()
+            if v == "UNBOUNDED":
+                return ("unbounded", side.upper() if side else "PRECEDING")
+            if v == "CURRENT ROW":
+                return ("current", None)
+        if isinstance(val, exp.Expression):
+            if isinstance(val, exp.Var) and val.name.upper() == "UNBOUNDED":
+                return ("unbounded", (side or "PRECEDING").upper())
+            e = analyze_expr(an, val, scope)
+            return ("offset", (side or "PRECEDING").upper(), e)
+        return None
+
+    start = bound(spec.args.get("start"), spec.args.get("start_side"))
+    end = bound(spec.args.get("end"), spec.args.get("end_side"))
+    exclude = spec.args.get("exclude")
+    return {"kind": kind, "start": start, "end": end or ("current", None),
+            "exclude": str(exclude).upper() if exclude else None}
+
+
+def _window_call(an, node, name, cands, args, window, scope, agg_filter, star):
+    from .exprs import analyze_expr
+
+    partition, order, frame = _window_def(an, window, scope)
+    wfs = [c for c in cands if c.kind in ("w", "a")]
+    cand, ptypes = R.select_overload(wfs, [a.type for a in args], "function", name, _pos(node))
+    cargs = [R.coerce(a, p) for a, p in zip(args, ptypes)]
+    filt = None
+    if agg_filter is not None:
+        if cand.kind != "a":
+            raise PgError("FILTER is not implemented for non-aggregate window functions",
+                          errcodes.FEATURE_NOT_SUPPORTED, position=_pos(node))
+        filt = R.coerce(analyze_expr(an, agg_filter, scope), T.BOOL)
+    for n in [x for a in cargs for x in E.walk(a)]:
+        if isinstance(n, E.WindowRef):
+            raise PgError("window function calls cannot be nested", errcodes.WINDOWING_ERROR, position=_pos(node))
+    return E.WindowRef(cand, cargs, cand.result_type(ptypes), partition, order, frame, name=name,
+                       is_agg=(cand.kind == "a"), filter=filt)

@@ -1,0 +1,180 @@
+"""A small SQL lexer: statement splitting and literal-normalized fingerprints.
+
+Both run on every simple-protocol query before any parsing, so they are
+written as one pass over the string with ``re`` doing the heavy lifting.
+
+- :func:`split_statements` cuts a query string at top-level semicolons,
+  respecting '...' (with '' escapes), E'...' (backslash escapes), "..."
+  identifiers, $tag$...$tag$ dollar quotes, -- and nested /* */ comments.
+- :func:`fingerprint` lifts constants (numbers and plain string literals)
+  out of a statement: ``SELECT * FROM t WHERE id = 42`` becomes the key
+  ``SELECT * FROM t WHERE id = $1`` (with the real parameter count offset)
+  and the constant list ``['42']``.  Statements differing only in literals
+  share a key, so the plan cache serves pgbench's 100k distinct literals
+  with one plan.  A literal followed by ``::`` (a cast) and literals in
+  positions where a parameter is not allowed are lifted too: the planner
+  treats lifted constants as *unknown-typed* constants, so typing is the
+  same as for the literal; contexts that require a literal (LIMIT is fine,
+  but e.g. ``interval '1 day'`` typed literal syntax, ``COLLATE``, DDL)
+  are simply not fingerprinted (``None``): the caller parses them
+  normally.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .. import errcodes
+from ..errors import PgError
+
+_TOKEN = re.compile(
+    r"""
+    (?P<ws>\s+)
+  | (?P<lc>--[^\n]*)
+  | (?P<bc>/\*)
+  | (?P<estr>[eE]'(?:[^'\\]|\\.|'')*')
+  | (?P<str>'(?:[^']|'')*')
+  | (?P<ident>"(?:[^"]|"")*")
+  | (?P<dollar>\$(?:[A-Za-z_][A-Za-z_0-9]*)?\$)
+  | (?P<param>\$\d+)
+  | (?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
+  | (?P<word>[A-Za-z_\x80-\U0010ffff][A-Za-z_0-9$\x80-\U0010ffff]*)
+  | (?P<semi>;)
+  | (?P<op>::|[^\sA-Za-z0-9_'";$])
+  | (?P<other>.)
+    """,
+    re.X | re.S,
+)
+
+
+def _skip_block_comment(s: str, i: int) -> int:
+    depth = 1
+    i += 2
+    n = len(s)
+    while i < n and depth:
+        if s.startswith("/*", i):
+            depth += 1
+            i += 2
+        elif s.startswith("*/", i):
+            depth -= 1
+            i += 2
+        else:
+            i += 1
+    if depth:
+        raise PgError("unterminated /* comment", errcodes.SYNTAX_ERROR)
+    return i
+
+
+def tokens(s: str):
+    """Yield (kind, text, start) for every token, comments excluded."""
+    i = 0
+    n = len(s)
+    m = _TOKEN.match
+    while i < n:
+        mo = m(s, i)
+        if mo is None:  # pragma: no cover - 'other' matches anything
+            raise PgError("syntax error", errcodes.SYNTAX_ERROR)
+        kind = mo.lastgroup
+        if kind == "bc":
+            i = _skip_block_comment(s, i)
+            continue
+        if kind == "dollar":
+            tag = mo.group()
+            end = s.find(tag, mo.end())
+            if end < 0:
+                raise PgError(f"unterminated dollar-quoted string at or near \"{s[i:i + 20]}\"",
+                              errcodes.SYNTAX_ERROR, position=i + 1)
+            yield "dstr", s[i:end + len(tag)], i
+            i = end + len(tag)
+            continue
+        if kind in ("str", "estr") and not mo.group().endswith("'"):  # pragma: no cover
+            pass
+        j = mo.end()
+        if kind == "ws" or kind == "lc":
+            i = j
+            continue
+        if kind == "other" and s[i] == "'":
+            raise PgError(f"unterminated quoted string at or near \"{s[i:i + 20]}\"",
+                          errcodes.SYNTAX_ERROR, position=i + 1)
+        if kind == "other" and s[i] == '"':
+            raise PgError(f"unterminated quoted identifier at or near \"{s[i:i + 20]}\"",
+                          errcodes.SYNTAX_ERROR, position=i + 1)
+        yield kind, mo.group(), i
+        i = j
+
+
+def split_statements(s: str) -> list[tuple[str, int]]:
+    """[(statement text, offset in s)] for the non-empty statements of s."""
+    out = []
+    start = 0
+    has_content = False
+    for kind, text, pos in tokens(s):
+        if kind == "semi":
+            if has_content:
+                out.append((s[start:pos].strip(), start + (len(s[start:pos]) - len(s[start:pos].lstrip()))))
+            start = pos + 1
+            has_content = False
+        else:
+            has_content = True
+    if has_content:
+        tail = s[start:]
+        out.append((tail.strip(), start + (len(tail) - len(tail.lstrip()))))
+    return out
+
+
+def first_words(s: str, n: int = 3) -> list[str]:
+    """The first n word tokens, upper-cased (for statement classification)."""
+    out = []
+    for kind, text, _pos in tokens(s):
+        if kind != "word":
+            break
+        out.append(text.upper())
+        if len(out) >= n:
+            break
+    return out
+
+
+_NOFP = {"INTERVAL", "DATE", "TIME", "TIMESTAMP", "TIMESTAMPTZ", "COLLATE", "ARRAY", "JSON", "JSONB",
+         "UUID", "NUMERIC", "DECIMAL", "TEXT", "VARCHAR", "BOOLEAN", "BOOL", "INT", "INTEGER", "BIGINT",
+         "SMALLINT", "REAL", "FLOAT", "CHAR", "CHARACTER", "BYTEA", "ESCAPE", "UESCAPE", "INT2", "INT4",
+         "INT8", "FLOAT4", "FLOAT8", "DOUBLE", "PRECISION", "NAME", "OID", "REGCLASS", "REGTYPE", "BIT"}
+_DML = {"SELECT", "INSERT", "UPDATE", "DELETE", "WITH", "VALUES"}
+
+
+def fingerprint(s: str, nparams: int = 0):
+    """(key, constants) or None when the statement should not be normalized.
+
+    ``constants`` are (kind, text) with kind 'num' or 'str'; they become
+    parameters ``$nparams+1 ...`` in ``key``."""
+    parts = []
+    consts = []
+    last = 0
+    prev_word = None
+    first = None
+    prev_kind = None
+    for kind, text, pos in tokens(s):
+        if first is None:
+            if kind != "word" or text.upper() not in _DML:
+                return None
+            first = text.upper()
+        if kind in ("num", "str"):
+            if prev_word in _NOFP or prev_kind == "op" and parts and parts[-1].endswith("-"):
+                # typed literal (DATE '...'), or a sign we'd separate from the number
+                pass
+            else:
+                parts.append(s[last:pos])
+                consts.append((kind, text))
+                parts.append(f"${nparams + len(consts)}")
+                last = pos + len(text)
+                prev_kind = kind
+                prev_word = None
+                continue
+        elif kind in ("estr", "dstr"):
+            return None
+        if kind == "word":
+            prev_word = text.upper()
+        elif kind != "ws":
+            prev_word = None if kind != "op" or text != "." else prev_word
+        prev_kind = kind
+    parts.append(s[last:])
+    return "".join(parts), consts

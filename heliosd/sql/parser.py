@@ -1,0 +1,97 @@
+"""Statement parsing: our utility parser first, sqlglot's postgres dialect for
+the rest.
+
+sqlglot is configured once, at import: its postgres dialect maps many
+function names to its own typed nodes (``date_trunc`` -> TimestampTrunc,
+``now`` -> CurrentTimestamp...) which lose PostgreSQL's spelling and
+overloading.  We clear that mapping so every ordinary function call parses
+as ``exp.Anonymous(name, args)`` and resolves against our own function
+library; only genuine special syntax (CAST, EXTRACT, SUBSTRING(x FROM ..),
+POSITION(a IN b), TRIM(BOTH ..), OVERLAY) keeps a node of its own.
+
+Also handled here, before sqlglot sees the text:
+
+- ``AS OF TIMESTAMP '...'`` / ``AS OF SEQ n`` after a table reference
+  (heliosd time travel) is cut out and remembered per table position.
+- ParseError becomes PostgreSQL's 42601 ``syntax error at or near "x"``
+  with the character position.
+"""
+
+from __future__ import annotations
+
+import re
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.dialects.postgres import Postgres
+from sqlglot.errors import ParseError, TokenError
+
+from .. import errcodes
+from ..errors import PgError
+from .utility import Utility, parse_utility
+
+_KEEP_FUNCTION_PARSERS = {"CAST", "EXTRACT", "OVERLAY", "POSITION", "SUBSTRING", "TRIM", "TRY_CAST",
+                          "SAFE_CAST"}
+Postgres.Parser.FUNCTIONS.clear()
+for _k in list(Postgres.Parser.FUNCTION_PARSERS):
+    if _k not in _KEEP_FUNCTION_PARSERS:
+        del Postgres.Parser.FUNCTION_PARSERS[_k]
+
+_AS_OF = re.compile(r"\bAS\s+OF\s+(TIMESTAMP|SEQ)\s+('(?:[^']|'')*'|\d+)", re.I)
+
+
+def parse_sql(sql: str):
+    """Parse one statement: a :class:`Utility` or a sqlglot expression."""
+    u = parse_utility(sql)
+    if u is not None:
+        return u
+    as_of = None
+    if _AS_OF.search(sql):
+        as_of = []
+
+        def cut(m):
+            as_of.append((m.group(1).upper(), m.group(2)))
+            return f" /*helios_as_of_{len(as_of) - 1}*/ "
+
+        sql = _AS_OF.sub(cut, sql)
+    try:
+        trees = sqlglot.parse(sql, read="postgres")
+    except ParseError as e:
+        raise _syntax_error(sql, e) from None
+    except TokenError as e:
+        raise PgError(f"syntax error: {e}", errcodes.SYNTAX_ERROR) from None
+    trees = [t for t in trees if t is not None]
+    if not trees:
+        return Utility("empty")
+    if len(trees) > 1:
+        raise PgError("cannot insert multiple commands into a prepared statement", errcodes.SYNTAX_ERROR)
+    tree = trees[0]
+    if isinstance(tree, exp.Command):
+        raise _unsupported(sql, tree)
+    if as_of:
+        tree.meta["helios_as_of"] = as_of
+    return tree
+
+
+def _syntax_error(sql: str, e: ParseError) -> PgError:
+    errs = getattr(e, "errors", None) or []
+    pos = None
+    near = None
+    if errs:
+        first = errs[0]
+        line = first.get("line")
+        col = first.get("col")
+        near = first.get("highlight")
+        if line is not None and col is not None:
+            lines = sql.split("\n")
+            off = sum(len(x) + 1 for x in lines[:line - 1]) + col
+            pos = max(1, off - len(near or "") + 1)
+    if near:
+        return PgError(f'syntax error at or near "{near}"', errcodes.SYNTAX_ERROR, position=pos)
+    return PgError("syntax error at end of input", errcodes.SYNTAX_ERROR, position=len(sql) + 1)
+
+
+def _unsupported(sql: str, cmd: exp.Command) -> PgError:
+    words = sql.split()
+    head = " ".join(words[:2]).upper() if words else ""
+    return PgError(f"{head} is not supported", errcodes.FEATURE_NOT_SUPPORTED)

@@ -1,0 +1,126 @@
+"""Prepared statements: parse + analyze + plan, cached.
+
+A :class:`Prepared` is what the extended protocol's Parse creates and what
+the simple protocol builds per statement.  Its plan is valid for one catalog
+version (token) and search_path; :func:`prepare` caches Prepared objects on
+the immutable Catalog (so all branches sharing a catalog version share
+plans) keyed by (sql, parameter types, search_path).  Plans are re-entrant:
+per-execution state lives in the ExecContext, and the parameter list is
+re-bound by the driver before each batch it pulls.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from .. import errcodes
+from .. import types as T
+from ..errors import PgError
+from ..plan.physical import lower
+from .analyze import Analyzer, Env, Query, ResultColumn
+from .parser import parse_sql
+from .utility import Utility
+
+PLAN_CACHE_LIMIT = 500
+
+
+class Prepared:
+    __slots__ = ("sql", "kind", "tree", "utility", "param_types", "columns", "tag", "plan", "physical", "ddl",
+                 "token", "has_locks", "can_block", "explain")
+
+    def __init__(self, sql):
+        self.sql = sql
+        self.kind = None  # 'query' | 'dml' | 'ddl' | 'utility' | 'empty'
+        self.tree = None
+        self.utility = None
+        self.param_types = []
+        self.columns: list[ResultColumn] | None = None
+        self.tag = ""
+        self.plan = None
+        self.physical = None
+        self.ddl = None
+        self.token = None
+        self.has_locks = False
+        self.can_block = False
+        self.explain = None
+
+    def get_physical(self):
+        if self.physical is None:
+            self.physical = lower(self.plan)
+        return self.physical
+
+
+_DDL_TAGS = {
+    ("create", "table"): "CREATE TABLE", ("create", "index"): "CREATE INDEX", ("create", "view"): "CREATE VIEW",
+    ("create", "sequence"): "CREATE SEQUENCE", ("create", "schema"): "CREATE SCHEMA",
+    ("drop", "table"): "DROP TABLE", ("drop", "index"): "DROP INDEX", ("drop", "view"): "DROP VIEW",
+    ("drop", "sequence"): "DROP SEQUENCE", ("drop", "schema"): "DROP SCHEMA",
+}
+
+
+def prepare(env: Env, sql: str, param_types: list | None = None, tree=None, cache=None) -> Prepared:
+    """Analyze and plan one statement (cached on the catalog when possible)."""
+    key = None
+    if cache is not None and tree is None:
+        key = (sql, tuple(t.oid if t is not None else 0 for t in (param_types or ())),
+               tuple(env.search_path), env.user)
+        p = cache.get(key)
+        if p is not None:
+            return p
+    p = Prepared(sql)
+    if tree is None:
+        tree = parse_sql(sql)
+    if isinstance(tree, Utility):
+        p.kind = "empty" if tree.kind == "empty" else "utility"
+        p.utility = tree
+        p.param_types = list(param_types or [])
+        return p
+    env.param_types = list(param_types or [])
+    an = Analyzer(env, sql)
+    p.tree = tree
+    if isinstance(tree, (exp.Select, exp.Union, exp.Intersect, exp.Except, exp.Values, exp.Subquery)):
+        q = an.query(tree)
+        p.kind = "query"
+        p.plan = q.plan
+        p.columns = q.columns
+        p.tag = "SELECT"
+        p.has_locks = bool(tree.args.get("locks")) if isinstance(tree, exp.Select) else False
+        p.can_block = p.has_locks
+    elif isinstance(tree, (exp.Insert, exp.Update, exp.Delete)):
+        from .dml import analyze_delete, analyze_insert, analyze_update
+
+        if tree.args.get("with_") is not None:
+            an.ctes.append({})
+            an._with(tree.args["with_"], None)
+        fn = {exp.Insert: analyze_insert, exp.Update: analyze_update, exp.Delete: analyze_delete}[type(tree)]
+        d = fn(an, tree)
+        p.kind = "dml"
+        p.plan = d.plan
+        p.columns = d.columns
+        p.tag = d.tag
+        p.can_block = True
+    else:
+        from .ddl_dispatch import analyze_ddl
+
+        d = analyze_ddl(an, tree)
+        p.kind = "ddl"
+        p.ddl = d
+        p.tag = d.tag
+        p.can_block = True
+    for i, t in enumerate(env.param_types):
+        if t is T.UNKNOWN:
+            # PostgreSQL leaves unresolved parameters as text when it can
+            env.param_types[i] = T.TEXT
+    p.param_types = list(env.param_types)
+    if key is not None and p.kind in ("query", "dml"):
+        if len(cache) > PLAN_CACHE_LIMIT:
+            cache.pop(next(iter(cache)))
+        cache[key] = p
+    return p
+
+
+def describe_columns(p: Prepared) -> list[ResultColumn] | None:
+    return p.columns
+
+
+_ = (errcodes, PgError, Query)
