@@ -104,7 +104,7 @@ from .temporal import (DATE_INFINITY, DATE_NEG_INFINITY, TIMESTAMP_INFINITY, TIM
                        TIMESTAMPTZ_INFINITY, TIMESTAMPTZ_NEG_INFINITY, current_timestamp, date_to_days,
                        days_to_date, interval_typmod, is_infinite, micros_to_time, micros_to_timestamp,
                        time_to_micros, timestamp_to_micros)
-from .tz import UTC, parse_timezone, parse_timezone_setting, timezone_name
+from .tz import UTC, canonical_timezone_name, parse_timezone, parse_timezone_setting, timezone_name
 
 # Convenience aliases used around the code base
 INT = INT4  # noqa: F405
@@ -112,7 +112,12 @@ FLOAT = FLOAT8  # noqa: F405
 
 
 def to_text(t: PgType, value, tz=None) -> str | None:
-    """PostgreSQL's text output of ``value`` of type ``t`` (None for NULL)."""
+    """PostgreSQL's text output of ``value`` of type ``t`` (None for NULL).
+
+    ``to_text(value, t)`` (value first) is accepted too.
+    """
+    if t.__class__ is not PgType and value.__class__ is PgType:
+        t, value = value, t
     if value is None:
         return None
     if tz is not None and t.tz_dependent:
@@ -150,3 +155,69 @@ def set_statement_timestamp(ts):
 
 def reset_statement_timestamp(token) -> None:
     current_timestamp.reset(token)
+
+
+# ---------------------------------------------------------------------- analyzer helpers
+
+
+def is_array(t: PgType) -> bool:
+    """True for true array types (int4[], text[], ...; not int2vector/oidvector/name)."""
+    return t.is_array
+
+
+def element_type(t: PgType):
+    """The element type of an array type, else None."""
+    return t.elem if t.is_array else None
+
+
+def is_preferred(t: PgType) -> bool:
+    return t.preferred
+
+
+def category(t: PgType) -> str:
+    """pg_type.typcategory: 'N' numeric, 'S' string, 'D' datetime, 'A' array, ..."""
+    return t.category
+
+
+def cast_function(src: PgType, dst: PgType, typmod: int = -1, context: str = "implicit"):
+    """Full coercion function ``f(value, tz=None)`` (cast + typmod) or None if not allowed.
+
+    Returns :data:`IDENTITY` when the conversion is a no-op (binary-compatible
+    relabel without typmod work).  Pass the session TimeZone as ``tz`` for
+    the casts that depend on it (timestamp <-> timestamptz, date ->
+    timestamptz, timestamptz -> date/time/text, ...).
+    """
+    return make_coercion(src, dst, typmod, context)
+
+
+def parse_literal(value, target: PgType, typmod: int = -1, context: str = "implicit", tz=None):
+    """Coerce an unknown-type literal (a string constant) to ``target``, as coerce_type does:
+    the input function with typmod -1 (interval: with the typmod), then the typmod with
+    explicit-cast semantics only when ``context == 'explicit'`` (CAST / ::).
+    """
+    if value is None:
+        return None
+    if value.__class__ is not str:
+        value = str(value)
+    v = target.text_in(value, typmod if target is INTERVAL else -1, tz)  # noqa: F405
+    if typmod >= 0:
+        f = length_coercion(target, typmod, context in ("explicit", "e"))
+        if f is not None:
+            v = f(v)
+    return v
+
+
+def jsonb_to_text(v) -> str:
+    return JSONB.text_out(v)  # noqa: F405
+
+
+def jsonb_from_text(s: str):
+    return JSONB.text_in(s)  # noqa: F405
+
+
+def default_column_name(t: PgType) -> str:
+    """The column name PostgreSQL gives ``expr::type`` (FigureColname): the typname, e.g.
+    'int4' for ::integer, 'float8' for ::double precision, 'varchar', 'bpchar', 'int4' for ::int[]."""
+    if t.is_array and t.elem is not None:
+        t = t.elem
+    return t.name

@@ -228,7 +228,19 @@ def _read_elements(s: str, p: int, delim: str):
 def make_array_in(elem_in, delim: str = ",", elem_is_list: bool = False):
     """Build ``in(text, typmod=-1, tz=None) -> list`` applying ``elem_in`` to every element."""
 
+    special = re.compile(r'[{}"\\]').search
+
     def array_in(s: str, typmod: int = -1, tz=None):
+        # fast path: one dimension, no quoting or escapes
+        if s[:1] == "{" and s[-1:] == "}":
+            inner = s[1:-1]
+            if special(inner) is None:
+                if not inner.strip(_ISSPACE):
+                    return []
+                items = [x.strip(_ISSPACE) for x in inner.split(delim)]
+                if all(items):  # else malformed: the full parser reports it
+                    return [None if len(x) == 4 and x.lower() == "null" else elem_in(x, typmod, tz)
+                            for x in items]
         p = 0
         n = len(s)
         while p < n and s[p] in _ISSPACE:

@@ -231,26 +231,31 @@ def _date_to_timestamp(v, tz=None):
     return _dt.datetime(v.year, v.month, v.day)
 
 
+def _naive(d):
+    return _dt.datetime(d.year, d.month, d.day, d.hour, d.minute, d.second, d.microsecond)
+
+
 def _local_to_utc(local: _dt.datetime, tz) -> _dt.datetime:
     z = _zone(tz)
-    if z is UTC:
-        return local.replace(tzinfo=UTC)
-    off = _tz.utc_offset_seconds(z, local)
+    off = 0 if z is UTC else _tz.utc_offset_seconds(z, local)
     try:
-        r = local - _dt.timedelta(seconds=off)
+        r = local - _dt.timedelta(seconds=off) if off else local
+        if r.year < 1 or r.year > 9999:
+            raise OverflowError
     except OverflowError:
         raise PgError("timestamp out of range", "22008") from None
-    return r.replace(tzinfo=UTC)
+    return _dt.datetime(r.year, r.month, r.day, r.hour, r.minute, r.second, r.microsecond, UTC)
 
 
 def _utc_to_local(v: _dt.datetime, tz) -> _dt.datetime:
     z = _zone(tz)
     if v.tzinfo is None:
-        v = v.replace(tzinfo=UTC)
-    if z is UTC:
-        return v.replace(tzinfo=None) if v.tzinfo is UTC else v.astimezone(UTC).replace(tzinfo=None)
+        return v if z is UTC else _utc_to_local(_dt.datetime(v.year, v.month, v.day, v.hour, v.minute, v.second,
+                                                             v.microsecond, UTC), z)
+    if z is UTC and v.tzinfo is UTC:
+        return _naive(v)
     try:
-        return v.astimezone(z).replace(tzinfo=None)
+        return _naive(v.astimezone(z))
     except OverflowError:
         raise PgError("timestamp out of range", "22008") from None
 

@@ -24,7 +24,7 @@ import struct
 from decimal import ROUND_HALF_UP, Decimal
 
 from ..errors import PgError
-from ._util import INVALID_TEXT, OUT_OF_RANGE, bad_binary, invalid_syntax
+from ._util import OUT_OF_RANGE, bad_binary, invalid_syntax
 
 NUMERIC_MAX_PRECISION = 1000
 NUMERIC_MIN_SCALE = -1000
@@ -67,7 +67,24 @@ def normalize(d: Decimal) -> Decimal:
     return d
 
 
+_Dec = Decimal
+_DIGITS = frozenset("0123456789")
+
+
 def numeric_in(s: str, typmod: int = -1, tz=None) -> Decimal:
+    # fast path: plain decimal notation (no exponent, no specials), as Decimal reads it exactly
+    if s and s[-1] in _DIGITS and len(s) < 16000 and "e" not in s and "E" not in s and "_" not in s \
+            and s.isascii():
+        try:
+            d = _Dec(s)
+        except decimal.InvalidOperation:
+            d = None
+        if d is not None:
+            if not d and "-" in s:
+                d = d.copy_abs()
+            if typmod >= 4:
+                d = apply_typmod(d, typmod)
+            return d
     m = _NUM_RE.match(s)
     if m is None:
         sp = _SPECIAL.get(s.strip(_WS).lower())
@@ -172,7 +189,7 @@ _NUMERIC_NINF = 0xF000
 
 
 def numeric_send(d) -> bytes:
-    if not isinstance(d, Decimal):
+    if d.__class__ is not Decimal:
         d = Decimal(d)
     if not d.is_finite():
         # PostgreSQL sends NUMERIC_DSCALE() of the special header: 0 for NaN, 32 for +/-Infinity
@@ -181,34 +198,24 @@ def numeric_send(d) -> bytes:
         return _hhhh.pack(0, 0, _NUMERIC_NINF if d < 0 else _NUMERIC_PINF, 32)
     sign, digits, exp = d.as_tuple()
     dscale = -exp if exp < 0 else 0
-    ds = "".join(map(str, digits))
-    if exp > 0:
-        ds += "0" * exp
-        frac = 0
-    else:
-        frac = -exp
-    ilen = len(ds) - frac
-    if ilen < 0:
-        ds = "0" * (-ilen) + ds
-        ilen = 0
-    ds = "0" * ((-ilen) % 4) + ds + "0" * ((-frac) % 4)
-    ilen += (-ilen) % 4
-    groups = [int(ds[i:i + 4]) for i in range(0, len(ds), 4)]
-    weight = ilen // 4 - 1
-    # strip leading and trailing zero groups
-    start = 0
-    n = len(groups)
-    while start < n and groups[start] == 0:
-        start += 1
-        weight -= 1
-    end = n
-    while end > start and groups[end - 1] == 0:
-        end -= 1
-    groups = groups[start:end]
-    if not groups:
+    s4 = (dscale + 3) & ~3
+    # |d| * 10^s4 is an integer: base-10000 digits with the point on a group boundary
+    n = int("".join(map(str, digits))) * 10 ** (exp + s4)
+    if not n:
         return _hhhh.pack(0, 0, _NUMERIC_POS, dscale)
-    return _hhhh.pack(len(groups), weight, _NUMERIC_NEG if sign else _NUMERIC_POS, dscale) + \
-        struct.pack(f"!{len(groups)}h", *groups)
+    groups = []
+    while n:
+        n, r = divmod(n, 10000)
+        groups.append(r)
+    weight = len(groups) - s4 // 4 - 1
+    i = 0
+    while groups[i] == 0:  # trailing (least significant) zero groups
+        i += 1
+    if i:
+        del groups[:i]
+    groups.reverse()
+    ng = len(groups)
+    return _hhhh.pack(ng, weight, _NUMERIC_NEG if sign else _NUMERIC_POS, dscale) + struct.pack(f"!{ng}h", *groups)
 
 
 def numeric_recv(b, typmod: int = -1) -> Decimal:
@@ -247,4 +254,4 @@ def numeric_recv(b, typmod: int = -1) -> Decimal:
 
 
 __all__ = ["numeric_in", "numeric_out", "numeric_send", "numeric_recv", "apply_typmod", "numeric_typmod",
-           "normalize", "round_scale", "CONTEXT", "NAN", "INF", "NINF", "INVALID_TEXT"]
+           "normalize", "round_scale", "CONTEXT", "NAN", "INF", "NINF"]

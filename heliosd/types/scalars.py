@@ -191,6 +191,7 @@ _FLOAT_SPECIAL = {
     "inf": math.inf, "+inf": math.inf, "-inf": -math.inf,
 }
 _FLT_MAX = 3.4028234663852886e38
+_FLT_MIN_NORMAL = 1.1754943508222875e-38
 _to_f32 = struct.Struct("<f")  # standard size: packing raises OverflowError past FLT_MAX
 
 
@@ -299,14 +300,15 @@ def float4_out(v) -> str:
     if v == 0.0:
         return "-0" if math.copysign(1.0, v) < 0 else "0"
     pack, unpack = _to_f32.pack, _to_f32.unpack
-    for p in range(0, 9):
+    # The correctly rounded 6-digit decimal is the unique candidate when any <= 6-digit decimal
+    # reads back as v (FLT_DIG = 6); otherwise the closest 7, 8 or 9-digit one is the shortest.
+    for p in ((5, 6, 7, 8) if abs(v) >= _FLT_MIN_NORMAL else range(9)):
         s = "%.*e" % (p, v)
         try:
             if unpack(pack(float(s)))[0] == v:
                 break
         except OverflowError:
-            f = float(s)
-            if abs(f) < _FLT_ROUND_LIMIT and abs(v) == _FLT_MAX:
+            if abs(float(s)) < _FLT_ROUND_LIMIT and abs(v) == _FLT_MAX:
                 break
     mant, _, ex = s.partition("e")
     neg = mant[0] == "-"

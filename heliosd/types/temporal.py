@@ -282,6 +282,18 @@ def timestamptz_out_utc(ts) -> str:
     return s + "+00"
 
 
+def _local_text(local) -> str:
+    """isoformat of an aware local datetime with PostgreSQL's offset suffix."""
+    s = local.isoformat(" ")
+    off = local.utcoffset()
+    secs = off.days * 86400 + off.seconds
+    cut = 9 if secs % 60 else 6
+    body = s[:-cut]
+    if local.microsecond:
+        body = body.rstrip("0")
+    return body + format_offset(secs)
+
+
 def timestamptz_out(ts, tz=None) -> str:
     """timestamptz text in session time zone ``tz`` (a tzinfo; UTC when None)."""
     if tz is None or tz is UTC:
@@ -289,43 +301,18 @@ def timestamptz_out(ts, tz=None) -> str:
     if ts.__class__ is not datetime and ts.__class__ in _INFINITIES:
         return ts.isoformat()
     if ts.tzinfo is None:
-        ts = ts.replace(tzinfo=UTC)
+        ts = datetime(ts.year, ts.month, ts.day, ts.hour, ts.minute, ts.second, ts.microsecond, UTC)
     try:
         local = ts.astimezone(tz)
     except (OverflowError, ValueError):
         return timestamptz_out_utc(ts)
-    off = local.utcoffset()
-    base = local.replace(tzinfo=None).isoformat(" ")
-    if local.microsecond:
-        base = base.rstrip("0")
-    return base + format_offset(off.days * 86400 + off.seconds)
+    return _local_text(local)
 
 
 def make_timestamptz_out(tz):
     """A one-argument timestamptz output function bound to session zone ``tz``."""
     if tz is None or tz is UTC:
         return timestamptz_out_utc
-
-    if isinstance(tz, _dt.timezone):
-        off = tz.utcoffset(None)
-        secs = off.days * 86400 + off.seconds
-        suffix = format_offset(secs)
-
-        def out_fixed(ts):
-            if ts.__class__ is not datetime and ts.__class__ in _INFINITIES:
-                return ts.isoformat()
-            if ts.tzinfo is None:
-                ts = ts.replace(tzinfo=UTC)
-            try:
-                local = (ts + off).replace(tzinfo=None)
-            except OverflowError:
-                return timestamptz_out_utc(ts)
-            s = local.isoformat(" ")
-            if local.microsecond:
-                s = s.rstrip("0")
-            return s + suffix
-
-        return out_fixed
 
     def out(ts):
         return timestamptz_out(ts, tz)
@@ -1209,7 +1196,15 @@ def _local_tm_now(zone):
     now = _now()
     local = now.astimezone(zone) if zone is not UTC else now
     off = local.utcoffset()
-    return local.replace(tzinfo=None), off.days * 86400 + off.seconds
+    return _naive(local), off.days * 86400 + off.seconds
+
+
+def _naive(d):
+    return datetime(d.year, d.month, d.day, d.hour, d.minute, d.second, d.microsecond)
+
+
+def _aware_utc(d):
+    return datetime(d.year, d.month, d.day, d.hour, d.minute, d.second, d.microsecond, UTC)
 
 
 def _offset_in_zone(zone, tm: _TM) -> int:
@@ -1636,20 +1631,51 @@ def _raise_dterr(e: _DtErr, s: str, typname: str):
 
 
 # ---------------------------------------------------------------------- fast paths
+#
+# The common ISO shapes are recognized by a regex and handed to the C-level
+# fromisoformat(); anything else (or anything fromisoformat rejects) takes the
+# full PostgreSQL decoder, which also produces the exact error messages.
 
-_ISO_DATE = re.compile(r"(\d{4})-(\d\d)-(\d\d)\Z")
-_ISO_TS = re.compile(r"(\d{4})-(\d\d)-(\d\d)[ T](\d\d):(\d\d)(?::(\d\d)(?:\.(\d{1,6}))?)?"
-                     r"(?:(Z|z|[+-]\d\d(?::?\d\d)?))?\Z")
-_ISO_TIME = re.compile(r"(\d\d):(\d\d)(?::(\d\d)(?:\.(\d{1,6}))?)?\Z")
+_ISO_TS_BODY = re.compile(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d(?::\d\d(?:\.\d{1,6})?)?")
+_ISO_ZONE = re.compile(r"(?:Z|z|[+-]\d\d(?::?\d\d)?)\Z")
+_ISO_TIME = re.compile(r"\d\d:\d\d(?::\d\d(?:\.\d{1,6})?)?\Z")
+_fromiso_dt = datetime.fromisoformat
+_fromiso_d = date.fromisoformat
+_fromiso_t = time.fromisoformat
+_ZONE_OFFSETS: dict = {}
 
 
-def _fast_offset(z: str) -> int:
-    if z in ("Z", "z"):
-        return 0
-    sign = -1 if z[0] == "-" else 1
-    h = int(z[1:3])
-    m = int(z[-2:]) if len(z) > 3 else 0
-    return sign * (h * 3600 + m * 60)
+def _fast_offset(z: str):
+    off = _ZONE_OFFSETS.get(z)
+    if off is None:
+        if not _ISO_ZONE.match(z):
+            return None
+        if z in ("Z", "z"):
+            off = 0
+        else:
+            sign = -1 if z[0] == "-" else 1
+            h = int(z[1:3])
+            m = int(z[-2:]) if len(z) > 3 else 0
+            if h > 15:
+                return None
+            off = sign * (h * 3600 + m * 60)
+        if len(_ZONE_OFFSETS) < 512:
+            _ZONE_OFFSETS[z] = off
+    return off
+
+
+def _fast_local(s: str):
+    """(naive datetime, zone suffix) for 'YYYY-MM-DD HH:MM[:SS[.ffffff]][zone]', else None."""
+    m = _ISO_TS_BODY.match(s)
+    if m is None:
+        return None
+    e = m.end()
+    body = s if e == len(s) else s[:e]
+    try:
+        local = _fromiso_dt(body)
+    except ValueError:
+        return None
+    return local, s[e:]
 
 
 # ---------------------------------------------------------------------- input functions
@@ -1670,11 +1696,11 @@ def _tm_to_datetime(tm: _TM, s: str, typname: str) -> datetime:
 
 
 def date_in(s: str, typmod: int = -1, tz=None):
-    m = _ISO_DATE.match(s)
-    if m is not None:
-        y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
-        if y >= 1 and 1 <= mo <= 12 and 1 <= d <= _DAY_TAB[_isleap(y)][mo - 1]:
-            return date(y, mo, d)
+    if len(s) == 10 and s[4] == "-" and s[7] == "-":
+        try:
+            return _fromiso_d(s)
+        except ValueError:
+            pass
     try:
         fields = parse_datetime_fields(s)
         dtype, tm = decode_datetime(fields, tz or UTC)
@@ -1693,31 +1719,42 @@ def date_in(s: str, typmod: int = -1, tz=None):
 
 def _timestamp_parse(s: str, tz, aware: bool, typname: str):
     zone = tz or UTC
-    m = _ISO_TS.match(s)
+    m = _ISO_TS_BODY.match(s)
     if m is not None:
-        y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
-        hh, mi = int(m.group(4)), int(m.group(5))
-        ss = int(m.group(6)) if m.group(6) else 0
-        frac = m.group(7)
-        us = int(frac.ljust(6, "0")) if frac else 0
-        if y >= 1 and 1 <= mo <= 12 and 1 <= d <= _DAY_TAB[_isleap(y)][mo - 1] and hh < 24 and mi < 60 \
-                and ss < 60:
-            local = datetime(y, mo, d, hh, mi, ss, us)
+        e = m.end()
+        if e == len(s):
             if not aware:
-                return local
-            z = m.group(8)
-            if z is not None:
-                off = _fast_offset(z)
-                if abs(off) <= 15 * 3600 + 59 * 60:
+                try:
+                    return _fromiso_dt(s)
+                except ValueError:
+                    pass
+            elif zone is UTC:
+                try:
+                    return _fromiso_dt(s + "+00:00")
+                except ValueError:
+                    pass
+            else:
+                try:
+                    local = _fromiso_dt(s)
+                except ValueError:
+                    local = None
+                if local is not None:
+                    off = _tz.utc_offset_seconds(zone, local)
                     try:
-                        return (local - timedelta(seconds=off)).replace(tzinfo=UTC)
+                        return _aware_utc(local - timedelta(seconds=off))
                     except OverflowError:
                         pass
-            else:
-                off = _tz.utc_offset_seconds(zone, local)
+        else:
+            z = s[e:]
+            off = _fast_offset(z)
+            if off is not None:
                 try:
-                    return (local - timedelta(seconds=off)).replace(tzinfo=UTC)
-                except OverflowError:
+                    if not aware:
+                        return _fromiso_dt(s[:e])
+                    if not off:
+                        return _fromiso_dt(s[:e] + "+00:00")
+                    return _fromiso_dt(s).astimezone(UTC)
+                except (ValueError, OverflowError):
                     pass
     try:
         fields = parse_datetime_fields(s)
@@ -1740,7 +1777,7 @@ def _timestamp_parse(s: str, tz, aware: bool, typname: str):
         r = local - timedelta(seconds=off)
         if r.year < 1 or r.year > 9999:
             raise OverflowError
-        return r.replace(tzinfo=UTC)
+        return _aware_utc(r)
     except OverflowError:
         raise PgError(f'timestamp out of range: "{s}"', DATETIME_OVERFLOW) from None
 
@@ -1760,13 +1797,12 @@ def timestamptz_in(s: str, typmod: int = -1, tz=None):
 
 
 def time_in(s: str, typmod: int = -1, tz=None):
-    m = _ISO_TIME.match(s)
-    if m is not None:
-        hh, mi = int(m.group(1)), int(m.group(2))
-        ss = int(m.group(3)) if m.group(3) else 0
-        frac = m.group(4)
-        if hh < 24 and mi < 60 and ss < 60:
-            t = time(hh, mi, ss, int(frac.ljust(6, "0")) if frac else 0)
+    if _ISO_TIME.match(s):
+        try:
+            t = _fromiso_t(s)
+        except ValueError:
+            t = None
+        if t is not None:
             if typmod >= 0 and t.microsecond:
                 t = apply_time_typmod(t, typmod)
             return t
@@ -2137,11 +2173,22 @@ def decode_iso8601_interval(s: str) -> _ITM:
     return itm
 
 
-_SIMPLE_INTERVAL = re.compile(r"(-?\d{1,9}) (day|days|hour|hours|minute|minutes|second|seconds|mon|mons|month|months"
-                              r"|year|years)\Z")
+_INTERVAL_CACHE: dict = {}
 
 
 def interval_in(s: str, typmod: int = -1, tz=None):
+    """interval input (IntervalStyle postgres input rules; ISO 8601 and SQL forms too)."""
+    key = (s, typmod)
+    iv = _INTERVAL_CACHE.get(key)
+    if iv is None:
+        iv = _interval_in(s, typmod)
+        if len(_INTERVAL_CACHE) >= 2048:
+            _INTERVAL_CACHE.clear()
+        _INTERVAL_CACHE[key] = iv  # Interval values are immutable
+    return iv
+
+
+def _interval_in(s: str, typmod: int = -1):
     rng = ((typmod >> 16) & 0x7FFF) if typmod >= 0 else INTERVAL_FULL_RANGE
     try:
         try:

@@ -328,20 +328,39 @@ def parse_timezone_setting(value: str) -> _dt.tzinfo:
     return tz
 
 
-def timezone_name(tz: _dt.tzinfo) -> str:
-    """A display name for a tzinfo (what SHOW TimeZone would print for it)."""
+def _offset_name(secs: int) -> str:
+    """PostgreSQL's name for a numeric TimeZone setting: -8 -> '<-08>+08', 5.5 -> '<+05:30>-05:30'."""
+    sign = "-" if secs < 0 else "+"
+    a = abs(secs)
+    h, rem = divmod(a, 3600)
+    m, s = divmod(rem, 60)
+    body = f"{h:02d}" + (f":{m:02d}" if m or s else "") + (f":{s:02d}" if s else "")
+    return f"<{sign}{body}>{'-' if sign == '+' else '+'}{body}"
+
+
+def canonical_timezone_name(value: str) -> str:
+    """What SHOW TimeZone prints after SET TimeZone = value (validated like the setting)."""
+    if _NUMBER_RE.match(value):
+        tz = parse_timezone_setting(value)
+        off = tz.utcoffset(None)
+        return _offset_name(off.days * 86400 + off.seconds)
+    parse_timezone_setting(value)
+    key = value if value in _lower_map().values() else _lower_map().get(value.lower())
+    return key if key is not None else value
+
+
+def timezone_name(tz) -> str:
+    """A display name: for a setting string, :func:`canonical_timezone_name`; for a tzinfo,
+    its IANA key, 'UTC', or PostgreSQL's '<+05:30>-05:30' form for fixed offsets."""
+    if isinstance(tz, str):
+        return canonical_timezone_name(tz)
     if tz is UTC:
         return "UTC"
     key = getattr(tz, "key", None)
     if key:
         return key
     off = tz.utcoffset(None)
-    secs = int(off.total_seconds())
-    sign = "-" if secs < 0 else "+"
-    secs = abs(secs)
-    h, rem = divmod(secs, 3600)
-    m, s = divmod(rem, 60)
-    return f"<{sign}{h:02d}{m:02d}>{'-' if sign == '+' else '+'}{h:02d}:{m:02d}" + (f":{s:02d}" if s else "")
+    return _offset_name(off.days * 86400 + off.seconds)
 
 
 def utc_offset_seconds(tz: _dt.tzinfo, local: _dt.datetime) -> int:
@@ -354,8 +373,14 @@ def utc_offset_seconds(tz: _dt.tzinfo, local: _dt.datetime) -> int:
     if tz is UTC:
         return 0
     try:
-        o0 = tz.utcoffset(local.replace(fold=0))
-        o1 = tz.utcoffset(local.replace(fold=1))
+        if local.tzinfo is not None or local.fold:
+            local = _dt.datetime(local.year, local.month, local.day, local.hour, local.minute, local.second,
+                                 local.microsecond)
+        o0 = tz.utcoffset(local)
+        if isinstance(tz, _dt.timezone):
+            return o0.days * 86400 + o0.seconds
+        o1 = tz.utcoffset(_dt.datetime(local.year, local.month, local.day, local.hour, local.minute,
+                                       local.second, local.microsecond, fold=1))
     except (OverflowError, ValueError):
         return 0
     o = o0 if o0 <= o1 else o1

@@ -360,6 +360,20 @@ COMMON = [("COALESCE", ["int4", "int8"]), ("COALESCE", ["int8", "int4"]), ("COAL
           ("CASE", ["bytea", "text"]), ("CASE", ["regclass", "oid"]), ("CASE", ["char", "text"]),
           ("CASE", ["\"char\"", "text"]), ("CASE", ["name", "varchar"])]
 
+# (type, input, {setting: value}) -> text output under those settings
+SETTINGS = []
+for efd in ("0", "-3", "3", "-15"):
+    for v in ("0.1", "1e15", "0.3333333333333333", "123456789.123", "1e-7", "-0", "NaN", "1e100", "100"):
+        SETTINGS.append(("float8", v, {"extra_float_digits": efd}))
+    for v in ("0.1", "1e6", "123456", "1.2345678", "3.4028235e38"):
+        SETTINGS.append(("float4", v, {"extra_float_digits": efd}))
+for v in ("\\x00015c7f80ff41", "\\x", "abc"):
+    SETTINGS.append(("bytea", v, {"bytea_output": "escape"}))
+for v in ("1 year 2 mons 3 days 04:05:06.5", "-1 days +02:00:00", "0", "-00:00:01.25", "1 mon -1 sec", "3 days"):
+    SETTINGS.append(("interval", v, {"intervalstyle": "iso_8601"}))
+SETTINGS.append(("float8[]", "{0.1,1e15}", {"extra_float_digits": "0"}))
+SETTINGS.append(("interval[]", "{\"1 day\"}", {"intervalstyle": "iso_8601"}))
+
 SQL = [
     "select '1 mon'::interval * 1.5", "select '1 mon 1 day'::interval * 0.5", "select '1 day'::interval * 1.5",
     "select '1 hour'::interval * 2.5", "select '1 year 2 mons 3 days 04:05:06'::interval * -1.25",
@@ -405,7 +419,7 @@ def main():
                     "from pg_type t where t.oid = %s::regtype", (spelling, spelling))
         return cur.fetchone()
 
-    out = {"in": [], "cast": [], "format_type": [], "typename": [], "common": [], "sql": []}
+    out = {"in": [], "cast": [], "format_type": [], "typename": [], "common": [], "sql": [], "settings": []}
     info_cache = {}
     for typ, typmod, s, tz in IN:
         if typ not in info_cache:
@@ -480,6 +494,14 @@ def main():
         except psycopg2.Error as e:
             case.update(err(e))
         out["common"].append(case)
+
+    for typ, v, gucs in SETTINGS:
+        for k, val in gucs.items():
+            cur.execute(f"set {k} = %s", (val,))
+        cur.execute(f"select %s::{typ}", (v,))
+        out["settings"].append({"type": typ, "input": v, "settings": gucs, "output": cur.fetchone()[0]})
+        cur.execute("set datestyle = 'ISO, MDY'; set intervalstyle = 'postgres'; set extra_float_digits = 1; "
+                    "set bytea_output = 'hex'")
 
     for q in SQL:
         case = {"sql": q}

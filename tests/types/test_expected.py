@@ -187,3 +187,12 @@ def test_sql(case):
         _check_error(ei.value, case)
     else:
         assert _run_sql(case["sql"]) == case["output"]
+
+
+@pytest.mark.parametrize("case", EXPECTED["settings"], ids=lambda c: f"{c['type']}:{c['input']}:{c['settings']}")
+def test_settings(case):
+    t, typmod = T.parse_type_name(case["type"])
+    g = case["settings"]
+    out = t.text_out_for(None, int(g.get("extra_float_digits", 1)), g.get("bytea_output", "hex"),
+                         g.get("intervalstyle", "postgres"))
+    assert out(t.text_in(case["input"], typmod)) == case["output"]
