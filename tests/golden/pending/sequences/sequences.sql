@@ -1,0 +1,78 @@
+-- CREATE / ALTER / DROP SEQUENCE, nextval / currval / setval
+CREATE SEQUENCE order_seq;
+SELECT nextval('order_seq'), nextval('order_seq'), currval('order_seq');
+SELECT pg_typeof(nextval('order_seq')), pg_typeof(currval('order_seq'));
+SELECT last_value, is_called FROM order_seq;
+SELECT currval('order_seq');
+CREATE SEQUENCE fresh_seq;
+SELECT currval('fresh_seq');
+SELECT lastval();
+SELECT nextval('fresh_seq'), lastval();
+CREATE SEQUENCE order_seq;
+CREATE SEQUENCE IF NOT EXISTS order_seq;
+CREATE SEQUENCE invoice_seq START WITH 1000 INCREMENT BY 10;
+SELECT nextval('invoice_seq'), nextval('invoice_seq');
+CREATE SEQUENCE countdown INCREMENT -1 MINVALUE 1 MAXVALUE 3 START 3;
+SELECT nextval('countdown'), nextval('countdown'), nextval('countdown');
+SELECT nextval('countdown');
+CREATE SEQUENCE tiny MAXVALUE 2;
+SELECT nextval('tiny'), nextval('tiny');
+SELECT nextval('tiny');
+CREATE SEQUENCE cyc MINVALUE 1 MAXVALUE 2 CYCLE;
+SELECT nextval('cyc'), nextval('cyc'), nextval('cyc'), nextval('cyc');
+CREATE SEQUENCE small_seq AS smallint;
+SELECT seqtypid::regtype, seqstart, seqincrement, seqmax, seqmin, seqcache, seqcycle FROM pg_sequence WHERE seqrelid = 'small_seq'::regclass;
+SELECT sequence_name, data_type, start_value, minimum_value, maximum_value, increment, cycle_option FROM information_schema.sequences ORDER BY sequence_name;
+CREATE SEQUENCE bad_seq MINVALUE 10 MAXVALUE 5;
+CREATE SEQUENCE bad_seq2 START 100 MAXVALUE 50;
+CREATE SEQUENCE bad_seq3 INCREMENT 0;
+-- setval
+SELECT setval('order_seq', 100);
+SELECT nextval('order_seq');
+SELECT setval('order_seq', 200, false);
+SELECT nextval('order_seq'), currval('order_seq');
+SELECT setval('order_seq', 0);
+SELECT setval('tiny', 5);
+SELECT setval('no_such_seq', 1);
+SELECT nextval('no_such_seq');
+SELECT nextval('order_seq'::regclass), nextval('public.order_seq');
+-- ALTER SEQUENCE
+ALTER SEQUENCE order_seq RESTART;
+SELECT nextval('order_seq');
+ALTER SEQUENCE order_seq RESTART WITH 50;
+SELECT nextval('order_seq');
+ALTER SEQUENCE order_seq INCREMENT BY 5;
+SELECT nextval('order_seq'), nextval('order_seq');
+ALTER SEQUENCE order_seq MAXVALUE 60;
+SELECT nextval('order_seq');
+SELECT nextval('order_seq');
+ALTER SEQUENCE order_seq NO MAXVALUE CYCLE;
+ALTER SEQUENCE order_seq RENAME TO renamed_seq;
+SELECT nextval('renamed_seq');
+SELECT nextval('order_seq');
+ALTER SEQUENCE missing_seq RESTART;
+ALTER SEQUENCE IF EXISTS missing_seq RESTART;
+-- sequences and transactions: nextval is never rolled back
+BEGIN;
+SELECT nextval('invoice_seq');
+ROLLBACK;
+SELECT nextval('invoice_seq');
+-- using a sequence as a column default
+CREATE SEQUENCE ticket_no START 500;
+CREATE TABLE tickets (no int PRIMARY KEY DEFAULT nextval('ticket_no'), title text);
+INSERT INTO tickets (title) VALUES ('a'), ('b') RETURNING no, title;
+INSERT INTO tickets (no, title) VALUES (502, 'manual');
+INSERT INTO tickets (title) VALUES ('collides');
+INSERT INTO tickets (title) VALUES ('after collision') RETURNING no;
+ALTER SEQUENCE ticket_no OWNED BY tickets.no;
+DROP TABLE tickets;
+SELECT nextval('ticket_no');
+-- DROP SEQUENCE
+DROP SEQUENCE invoice_seq;
+DROP SEQUENCE invoice_seq;
+DROP SEQUENCE IF EXISTS invoice_seq, countdown;
+CREATE TABLE uses_seq (id int DEFAULT nextval('cyc'));
+DROP SEQUENCE cyc;
+DROP SEQUENCE cyc CASCADE;
+INSERT INTO uses_seq DEFAULT VALUES RETURNING id;
+SELECT relname FROM pg_class WHERE relkind = 'S' ORDER BY relname;

@@ -1,0 +1,28 @@
+-- oid and reg* types: built-in objects have fixed OIDs
+SELECT 'int4'::regtype, 'integer'::regtype::oid, 'text'::regtype::oid, 'varchar'::regtype, 'timestamptz'::regtype;
+SELECT 23::regtype, 25::regtype, 1043::regtype, 1184::regtype, 3802::regtype, 114::regtype, 2950::regtype;
+SELECT pg_typeof(23::oid), pg_typeof('int4'::regtype), 23::oid, '23'::oid, 4294967295::oid;
+SELECT 'numeric(10,2)'::regtype, 'character varying(20)'::regtype, 'int[]'::regtype, '_int4'::regtype, 'double precision'::regtype;
+SELECT 'no_such_type'::regtype;
+SELECT 'pg_class'::regclass, 'pg_catalog.pg_type'::regclass, 'pg_class'::regclass::oid, 'pg_namespace'::regclass::oid;
+SELECT 'pg_class'::regclass = 1259, 1259::regclass;
+SELECT 'missing_table'::regclass;
+SELECT 'now'::regproc, 'upper(text)'::regprocedure, 'abs(integer)'::regprocedure, 'pg_catalog.now'::regproc::oid;
+SELECT 'abs'::regproc;
+SELECT '+(int4,int4)'::regoperator, 'pg_catalog'::regnamespace, 'public'::regnamespace, 11::regnamespace, pg_typeof(current_user::regrole);
+SELECT 99999999::regclass, 0::regclass, '-'::regclass;
+SELECT format_type(23, NULL), format_type(1043, 24), format_type(1700, 655366), format_type('timestamptz'::regtype, NULL);
+SELECT to_regclass('pg_class'), to_regclass('nope'), to_regtype('int8'), to_regtype('nope');
+SELECT oid, typname, typlen, typtype, typcategory FROM pg_type WHERE oid IN (16, 17, 20, 21, 23, 25, 700, 701, 1043, 1082, 1114, 1184, 1186, 1700, 2950, 3802) ORDER BY oid;
+SELECT typname, typarray FROM pg_type WHERE typname IN ('int4', 'text', 'jsonb') ORDER BY typname;
+CREATE TABLE widgets (id int PRIMARY KEY, label text);
+SELECT 'widgets'::regclass, 'public.widgets'::regclass::text, pg_typeof('widgets'::regclass);
+SELECT relname, relkind FROM pg_class WHERE oid = 'widgets'::regclass;
+SELECT attname, atttypid::regtype, attnum, attnotnull FROM pg_attribute WHERE attrelid = 'widgets'::regclass AND attnum > 0 ORDER BY attnum;
+SELECT conname, contype FROM pg_constraint WHERE conrelid = 'widgets'::regclass;
+SELECT 'widgets_pkey'::regclass, to_regclass('widgets_pkey') IS NOT NULL;
+SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a WHERE a.attrelid = 'public.widgets'::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum;
+SELECT 'widgets'::regclass::oid = (SELECT oid FROM pg_class WHERE relname = 'widgets');
+SELECT '1.5'::oid;
+SELECT (-1)::oid, '-1'::oid;
+SELECT 4294967296::oid;
