@@ -116,7 +116,7 @@ def _make_infinity(base, args, sign: int, text: str, name: str):
 
     ns = dict(__slots__=(), __eq__=__eq__, __ne__=__ne__, __hash__=__hash__, __lt__=__lt__, __le__=__le__,
               __gt__=__gt__, __ge__=__ge__, isoformat=isoformat, __str__=isoformat, __repr__=__repr__,
-              __reduce__=__reduce__, sign=sign, __copy__=lambda self: self,
+              __reduce__=__reduce__, __reduce_ex__=lambda self, proto: __reduce__(self), sign=sign, __copy__=lambda self: self,
               __deepcopy__=lambda self, memo: self)
     cls = type("_" + name.title().replace("_", ""), (base,), ns)
     return cls(*args)
@@ -1915,11 +1915,11 @@ def decode_interval(fields, rng: int) -> _ITM:
             if ftype == F_TZ and ":" in field[1:]:
                 try:
                     h, mi, se, us = _decode_time(field[1:], rng)
+                    usec = _chk64(us + h * USECS_PER_HOUR + mi * USECS_PER_MINUTE + se * USECS_PER_SEC)
                     ok = True
                 except _DtErr:
-                    ok = False
+                    ok = False  # PostgreSQL falls through to the number syntax (and fails there)
                 if ok:
-                    usec = _chk64(us + h * USECS_PER_HOUR + mi * USECS_PER_MINUTE + se * USECS_PER_SEC)
                     itm.usec = -usec if field[0] == "-" else usec
                     tmask = TIME_M
                     typ = K_DAY
