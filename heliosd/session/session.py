@@ -506,7 +506,11 @@ class Session:
                 self._after_error()
                 return
             if self.txn is not None and self.txn_implicit and not multi:
-                await self._finish_implicit()
+                try:
+                    await self._finish_implicit()
+                except PgError as e:
+                    self._send_error(e)
+                    return
         if self.txn is not None and self.txn_implicit:
             try:
                 await self._finish_implicit()

@@ -402,7 +402,7 @@ def _fk_actions(ref: exp.Reference):
     return on_delete, on_update
 
 
-def add_constraint(an, ctx: DdlCtx, rel: C.Relation, spec, taken, creating=False):
+def add_constraint(an, ctx: DdlCtx, rel: C.Relation, spec, taken, creating=False, not_valid=False):
     kind, cname, colnames, payload, first = spec
     cat = ctx.cat
     ns_oid = rel.namespace
@@ -452,8 +452,8 @@ def add_constraint(an, ctx: DdlCtx, rel: C.Relation, spec, taken, creating=False
         con = C.Constraint(ctx.oid(), name, ns_oid, "c", rel.oid,
                            columns=sorted({rel.live_columns[n.index].attnum for n in E.walk(e)
                                            if isinstance(n, E.ColRef)}),
-                           check=_sql(expr_node))
-        if not creating:
+                           check=_sql(expr_node), validated=not not_valid)
+        if not creating and not not_valid:
             _validate_check(ctx, rel, con, e)
         ctx.write(con)
     elif kind == "f":
@@ -504,8 +504,9 @@ def add_constraint(an, ctx: DdlCtx, rel: C.Relation, spec, taken, creating=False
         deferrable = ref.args.get("deferrable")
         if deferrable is not None:
             con.deferrable = "NOT" not in str(deferrable).upper()
+        con.validated = not not_valid
         ctx.write(con)
-        if not creating:
+        if not creating and not not_valid:
             ctx.bump()
             _validate_fk(ctx, rel, con)
     return

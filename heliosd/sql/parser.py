@@ -37,6 +37,10 @@ for _k in list(Postgres.Parser.FUNCTION_PARSERS):
     if _k not in _KEEP_FUNCTION_PARSERS:
         del Postgres.Parser.FUNCTION_PARSERS[_k]
 
+import logging as _logging
+
+_logging.getLogger("sqlglot").setLevel(_logging.ERROR)
+
 _AS_OF = re.compile(r"\bAS\s+OF\s+(TIMESTAMP|SEQ)\s+('(?:[^']|'')*'|\d+)", re.I)
 
 
@@ -67,6 +71,13 @@ def parse_sql(sql: str):
         raise PgError("cannot insert multiple commands into a prepared statement", errcodes.SYNTAX_ERROR)
     tree = trees[0]
     if isinstance(tree, exp.Command):
+        head = sql.lstrip()[:60].upper().split()
+        if head[:2] in (["ALTER", "TABLE"], ["ALTER", "INDEX"], ["ALTER", "VIEW"]):
+            return Utility("alter_table_text", sql=sql)
+        if head[:2] == ["ALTER", "SEQUENCE"]:
+            return Utility("alter_sequence_text", sql=sql)
+        if head[:2] == ["CREATE", "SCHEMA"]:
+            return Utility("create_schema_text", sql=sql)
         raise _unsupported(sql, tree)
     if as_of:
         tree.meta["helios_as_of"] = as_of

@@ -70,6 +70,15 @@ def prepare(env: Env, sql: str, param_types: list | None = None, tree=None, cach
     p = Prepared(sql)
     if tree is None:
         tree = parse_sql(sql)
+    if isinstance(tree, Utility) and tree.kind in _TEXT_DDL:
+        env.param_types = list(param_types or [])
+        an = Analyzer(env, sql)
+        d = _TEXT_DDL[tree.kind](an, tree.sql)
+        p.kind = "ddl"
+        p.ddl = d
+        p.tag = d.tag
+        p.can_block = True
+        return p
     if isinstance(tree, Utility):
         p.kind = "empty" if tree.kind == "empty" else "utility"
         p.utility = tree
@@ -117,6 +126,28 @@ def prepare(env: Env, sql: str, param_types: list | None = None, tree=None, cach
             cache.pop(next(iter(cache)))
         cache[key] = p
     return p
+
+
+def _alter_table_text(an, sql):
+    from .alter import alter_table_text
+
+    return alter_table_text(an, sql)
+
+
+def _alter_sequence_text(an, sql):
+    from .ddl_dispatch import alter_sequence_text
+
+    return alter_sequence_text(an, sql)
+
+
+def _create_schema_text(an, sql):
+    from .ddl_dispatch import create_schema_text
+
+    return create_schema_text(an, sql)
+
+
+_TEXT_DDL = {"alter_table_text": _alter_table_text, "alter_sequence_text": _alter_sequence_text,
+             "create_schema_text": _create_schema_text}
 
 
 def describe_columns(p: Prepared) -> list[ResultColumn] | None:
