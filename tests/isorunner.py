@@ -36,7 +36,10 @@ After every step, each session that is still waiting is settled the same way
 completions are recorded as ``<session>: <completed> <statement>`` followed
 by their result, in the order the sessions started waiting. Only a generous
 safety timeout (``HELIOS_ISO_SAFETY_TIMEOUT``, default 60 s) is time-based:
-reaching it fails the run.
+reaching it fails the run. A server that cannot answer the control query
+(no ``pg_stat_activity`` yet) never has a session considered blocked: a
+statement that really waits then fails the run at the safety timeout, with
+the control query's error in the message.
 
 Output: one block per step / completion, separated by blank lines, each result
 rendered exactly as the golden runner renders it (see ``sqlgolden``).
@@ -54,7 +57,7 @@ from psycopg import pq
 
 import sqlgolden as g
 
-SAFETY_TIMEOUT = float(os.environ.get("HELIOS_ISO_SAFETY_TIMEOUT", "60"))
+SAFETY_TIMEOUT = float(os.environ.get("HELIOS_ISO_SAFETY_TIMEOUT", "60"))  # tools may lower it
 POLL_INTERVAL = 0.005
 
 _STEP = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*):(.*)$")
@@ -151,6 +154,7 @@ class IsolationRun:
         self.waiting: list[Session] = []     # in the order they started waiting
         self.blocks: list[g.Block] = []
         self.has_blocking_pids = self._probe_blocking_pids()
+        self.control_error: str | None = None
 
     # -- server-side view of a session ---------------------------------------------
 
@@ -170,7 +174,10 @@ class IsolationRun:
         res = g.execute(self.control, sql)
         r = res[-1]
         if r.status != pq.ExecStatus.TUPLES_OK:
-            raise IsolationFailure("control query failed: " + " ".join(g.render_error(r)))
+            # No lock-wait information: the statement is never considered blocked;
+            # if it really waits, the safety timeout fails the run with this reason.
+            self.control_error = " ".join(g.render_error(r))
+            return False
         if r.ntuples == 0:
             return False
         wet = r.get_value(0, 0)
@@ -191,9 +198,11 @@ class IsolationRun:
                 # it may have completed between the two checks: prefer completion
                 return s.poll()
             if time.monotonic() > deadline:
+                why = (f" (lock-wait query failed: {self.control_error})"
+                       if self.control_error else "")
                 raise IsolationFailure(
                     f"session {s.name}: statement neither completed nor reported waiting "
-                    f"on a lock within {SAFETY_TIMEOUT}s: {s.pending}")
+                    f"on a lock within {SAFETY_TIMEOUT}s{why}: {s.pending}")
             select.select([s.conn.socket], [], [], POLL_INTERVAL)
 
     # -- steps ------------------------------------------------------------------------

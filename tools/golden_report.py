@@ -40,7 +40,7 @@ def run_one(path: Path, target: g.Target) -> str:
     try:
         if path.suffix == ".spec":
             return iso.run_spec(path, target)
-        return g.run_file(path, target)
+        return g.run_file(path, target, timeout=g.STMT_TIMEOUT)
     except Exception as e:  # the server refused the fresh database, died, ...
         return f"RUN FAILED: {type(e).__name__}: {e}\n\n"
 
@@ -58,10 +58,16 @@ def main(argv=None) -> int:
     ap.add_argument("--failures", type=int, default=0, metavar="N",
                     help="print the first N failing statements of each file (expected vs actual)")
     ap.add_argument("--json", type=Path, help="also write the per-file counts as JSON here")
+    ap.add_argument("--iso-timeout", type=float, default=30, metavar="S",
+                    help="isolation safety timeout per statement (default 30s)")
+    ap.add_argument("--stmt-timeout", type=float, default=g.STMT_TIMEOUT, metavar="S",
+                    help=f"golden per-statement timeout (default {g.STMT_TIMEOUT:g}s)")
     ap.add_argument("-j", "--jobs", type=int, default=1,
                     help="files run in parallel (default 1: one file at a time)")
     args = ap.parse_args(argv)
 
+    iso.SAFETY_TIMEOUT = args.iso_timeout
+    g.STMT_TIMEOUT = args.stmt_timeout
     files = [p.resolve() for p in args.files]
     if not files:
         files = g.corpus_files()
@@ -128,10 +134,14 @@ def main(argv=None) -> int:
             exp_b = g.statement_blocks(expected)
             act_b = g.statement_blocks(actual)
             for i in failing[: args.failures]:
+                # the actual block for the same statement: same echo line, else same index
+                head = exp_b[i].split("\n", 1)[0]
+                same = [b for b in act_b if b.split("\n", 1)[0] == head]
+                act = same[0] if len(same) == 1 else ("<no block for this statement>" if not same else act_b[i] if i < len(act_b) else "<missing>")
                 print("       --- expected ---")
                 print("       " + exp_b[i].replace("\n", "\n       "))
                 print("       --- actual ---")
-                print("       " + (act_b[i] if i < len(act_b) else "<missing>").replace("\n", "\n       "))
+                print("       " + act.replace("\n", "\n       "))
         if args.diff and passed != total:
             sys.stdout.write(g.unified_diff(expected, actual, rel))
 
