@@ -530,6 +530,8 @@ class _Gen:
         fn = e.fn
         args = e.args
         tpl = fn.template
+        if fn.env:
+            self.env.update(fn.env)
         if not fn.strict:
             f = self.bind(fn.impl, "f")
             return f"{f}(" + ", ".join(self.v(a) for a in args) + ")"
@@ -586,6 +588,8 @@ class _Gen:
         if t is Not:
             return f"({self.v(e.arg)} is False)"
         if t is Call and e.fn.template is not None and e.fn.strict and e.fn.filter_safe:
+            if e.fn.env:
+                self.env.update(e.fn.env)
             # comparisons: a None operand must yield falsy without raising
             srcs = []
             guards = []

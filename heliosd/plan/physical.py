@@ -286,6 +286,40 @@ class Lowerer:
 
     # ------------------------------------------------------------ scans
     def _Scan(self, n: N.Scan):
+        op = self._scan_op(n)
+        self._annotate_scan(op, n)
+        return op
+
+    def _annotate_scan(self, op, n):
+        from ..session.explain import expr_text
+
+        if not n.filters:
+            return
+        if isinstance(op, O.SeqScan):
+            op.explain_filter = expr_text(_and(n.filters))
+            return
+        info = getattr(op, "index", None) if isinstance(op, O.IndexRangeScan) else n.store.pk
+        cols = set()
+        store = n.store
+        if info is not None:
+            cols = {store.pos.get(a) for a in info.attnums}
+        elif store.pk is not None:
+            cols = {store.pos.get(a) for a in store.pk.attnums}
+        conds, rest = [], []
+        for c in n.filters:
+            parts = _compare_parts(c)
+            if parts and parts[0] in cols:
+                conds.append(c)
+            elif isinstance(c, E.InList) and isinstance(_strip(c.arg), E.ColRef) and _strip(c.arg).index in cols:
+                conds.append(c)
+            else:
+                rest.append(c)
+        if conds:
+            op.explain_cond = "Index Cond: " + expr_text(_and(conds))
+        if rest:
+            op.explain_filter = expr_text(_and(rest))
+
+    def _scan_op(self, n: N.Scan):
         store = n.store
         filters = n.filters
         pred = self.compile(_and(filters), filter=True) if filters else None
