@@ -174,6 +174,7 @@ class Session:
         self.branch_generation = None
         self.advisory_locks: dict = {}
         self._tz = None
+        self._names_seen = -1
 
     # ============================================================ startup
     def bind(self, role: dict, database: dict, params: dict) -> None:
@@ -377,6 +378,7 @@ class Session:
                 txn.rollback()
         self.branch_id = bid
         self.branch_name = name
+        self._names_seen = self.store.names_version if self.txn is None else -1
 
     # ============================================================ catalog access
     def catalog(self, txn=None, bid=None):
@@ -403,7 +405,27 @@ class Session:
                    branch=self.branch_name)
 
     # ============================================================ transactions
+    def _refresh_branch(self) -> None:
+        """Sessions are bound to a branch *name*: each transaction resolves it
+        anew when branch names or grants changed, so a rename swap moves
+        pooled sessions to the new branch at their next transaction (and a
+        revoked grant takes effect)."""
+        v = self.store.names_version
+        if v == self._names_seen:
+            return
+        txn = self.store.begin()
+        try:
+            bid = txn.branch_id(self.db["oid"], self.branch_name)
+            if bid is None or not self._branch_usage(txn, bid, self.branch_name):
+                raise PgError(f'branch "{self.branch_name}" does not exist', errcodes.UNDEFINED_OBJECT,
+                              hint="The session's branch was renamed or dropped; use USE BRANCH to choose another.")
+        finally:
+            txn.rollback()
+        self.branch_id = bid
+        self._names_seen = v
+
     def _begin_txn(self, implicit: bool) -> None:
+        self._refresh_branch()
         modes = self.txn_modes
         iso = modes.get("isolation") or self.get_guc("default_transaction_isolation")
         ro = modes.get("read_only")

@@ -185,6 +185,8 @@ class Store:
         self._counters: dict[str, tuple[int, int]] = {}
         self._counter_start = {"oid": FIRST_USER_OID, "bid": 1, "rowid": 1}
         self.stats: dict[int, tuple[int, int]] = {}
+        self.branch_last_write: dict[int, int] = {}  # bid -> seq of its newest commit (since start)
+        self.names_version = 0  # bumped when branch names or grants change (session name caches)
         self.pipeline = None  # set by pipeline.CommitPipeline
         self.on_publish = []  # callbacks(list_of_commit_records) for replication/feeds
         self._open()
@@ -547,6 +549,9 @@ class Txn:
         self._reader: Reader | None = None
         self.active = True
         self.written_objects: set[tuple[int, int]] = set()
+        self._guarded: set[int] = set()
+        self.forks: list[tuple[int, int, str]] = []  # (parent bid, fork seq, child name) created here
+        self.retired: set[int] = set()  # branches renamed or dropped by this transaction
         self.commit_seq: int | None = None
         self.on_commit: list = []  # callbacks run after publish (session caches)
         self.new_statement()
@@ -656,10 +661,24 @@ class Txn:
         if old is _ABSENT:
             prefix = lk[:8]
             self._sorted[prefix] = None
-        self.written_objects.add((bid, obj))
+        if (bid, obj) not in self.written_objects:
+            self.written_objects.add((bid, obj))
+            if bid != SYSTEM_BRANCH and bid not in self._guarded:
+                self._guard_branch(bid)
 
     def delete(self, bid: int, obj: int, key: bytes, base: int = NOCHECK) -> None:
         self.put(bid, obj, key, None, base)
+
+    def _guard_branch(self, bid: int) -> None:
+        """A transaction writing to a branch validates at commit that the branch
+        was not renamed or dropped meanwhile (its registry row is unchanged):
+        a writer never commits into a branch that was swapped out under it."""
+        self._guarded.add(bid)
+        if bid in self.local_branches:
+            return
+        rk = _pack_II(SYSTEM_BRANCH, OBJ_BRANCHES) + keycode.enc_int(bid)
+        if rk not in self.base and rk not in self.writes:
+            self.base[rk] = Store._seq_in_level(self.reader(), rk)
 
     def savepoint(self) -> int:
         return len(self._undo)
@@ -710,6 +729,8 @@ class Txn:
         self.put(SYSTEM_BRANCH, OBJ_BRANCH_NAMES, namekey, marshal.dumps(bid), base=0)
         info = BranchInfo(bid, parent, fork_seq, self.snapshot)
         self.local_branches[bid] = info
+        if parent is not None:
+            self.forks.append((parent, fork_seq, name))
         self._undo.append(_Undo("b", bid, None, None))
         return bid
 
@@ -744,6 +765,7 @@ class Txn:
             raise PgError(f'branch "{new}" already exists', errcodes.DUPLICATE_OBJECT)
         self.put(SYSTEM_BRANCH, OBJ_BRANCH_NAMES, oldkey, None)
         self.put(SYSTEM_BRANCH, OBJ_BRANCH_NAMES, newkey, marshal.dumps(bid))
+        self.retired.add(bid)
         rec = self.branch_record(bid)
         rec["name"] = new
         self.update_branch_record(bid, rec)
@@ -758,6 +780,7 @@ class Txn:
         if bid is None:
             raise PgError(f'branch "{name}" does not exist', errcodes.UNDEFINED_OBJECT)
         self.put(SYSTEM_BRANCH, OBJ_BRANCH_NAMES, key, None)
+        self.retired.add(bid)
         rec = self.branch_record(bid)
         rec["dropped"] = time.time()
         self.update_branch_record(bid, rec)

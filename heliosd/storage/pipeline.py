@@ -37,7 +37,10 @@ import struct
 import time
 
 from ..errors import PgError, SerializationFailure
-from .mvcc import LONG, SYSTEM_BRANCH, OBJ_BRANCHES, TOMB, _encode_val, _inv, phys
+from .mvcc import OBJ_BRANCH_NAMES, OBJ_BRANCHES, SYSTEM_BRANCH, TOMB, _encode_val, _inv, phys
+
+OBJ_BRANCH_ACL = 15  # heliosd.engine.cluster.OBJ_BRANCH_ACL (grants change name resolution)
+_BRANCH_PREFIX = struct.pack(">II", SYSTEM_BRANCH, OBJ_BRANCHES)
 
 _pack_Q = struct.Struct(">Q").pack
 _unpack_Q = struct.Struct(">Q").unpack_from
@@ -57,12 +60,24 @@ class CommitRequest:
         self.time = 0.0
 
 
-def _validate(w, req: CommitRequest) -> None:
-    for lk, base in req.txn.base.items():
+def _validate(store, w, req: CommitRequest) -> None:
+    txn = req.txn
+    for lk, base in txn.base.items():
         v = w.get("cur", phys(lk))
         cur = 0 if v is None else _unpack_Q(v)[0]
         if cur != base:
+            if lk[:8] == _BRANCH_PREFIX:
+                raise SerializationFailure(
+                    "could not serialize access: the branch was renamed or dropped by a concurrent transaction",
+                    hint="Retry the transaction; the session's branch name now refers to the current branch.")
             raise SerializationFailure()
+    # branch-and-swap is lossless: a branch forked here from a parent that this
+    # transaction renames or drops must have seen every commit of that parent
+    for parent, fork_seq, child in txn.forks:
+        if parent in txn.retired and store.branch_last_write.get(parent, 0) > fork_seq:
+            raise SerializationFailure(
+                f'could not serialize access: the source branch changed after branch "{child}" was forked from it',
+                hint="Retry the migration transaction.")
 
 
 def apply_group(store, w, reqs: list[CommitRequest]) -> None:
@@ -73,7 +88,7 @@ def apply_group(store, w, reqs: list[CommitRequest]) -> None:
     stats_total: dict[int, list[int]] = {}
     for req in reqs:
         try:
-            _validate(w, req)
+            _validate(store, w, req)
         except PgError as e:
             req.error = e
             continue
@@ -116,6 +131,8 @@ def apply_group(store, w, reqs: list[CommitRequest]) -> None:
                 part += 1
                 log = []
         w.put("log", seq8 + struct.pack(">I", part), marshal.dumps((now, log)))
+        for bid in delta:
+            store.branch_last_write[bid] = seq
         for bid, d in delta.items():
             t = stats_total.setdefault(bid, [0, 0])
             t[0] += d[0]
@@ -140,6 +157,10 @@ def publish_group(store, reqs: list[CommitRequest], failed: BaseException | None
         if req.error is None and req.seq is not None:
             if req.seq > latest:
                 latest = req.seq
+            if (SYSTEM_BRANCH, OBJ_BRANCH_NAMES) in txn.written_objects or \
+                    (SYSTEM_BRANCH, OBJ_BRANCH_ACL) in txn.written_objects or \
+                    (SYSTEM_BRANCH, OBJ_BRANCHES) in txn.written_objects:
+                store.names_version += 1
             for bo in txn.written_objects:
                 if bo not in store.has_data:
                     store.has_data.add(bo)

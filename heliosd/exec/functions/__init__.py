@@ -41,7 +41,7 @@ _oid_counter = [90000]
 class Function:
     __slots__ = ("name", "args", "ret", "impl", "strict", "volatility", "template", "filter_safe",
                  "variadic", "retset", "kind", "env", "oid", "needs_ctx", "description", "min_args",
-                 "arg_names", "nulls_hint")
+                 "arg_names", "nulls_hint", "out_columns")
 
     def __init__(self, name, args, ret, impl=None, *, strict=True, volatility="i", template=None,
                  filter_safe=False, variadic=False, retset=False, kind="f", env=None, needs_ctx=False,
@@ -62,6 +62,7 @@ class Function:
         self.description = description
         self.min_args = min_args if min_args is not None else len(self.args)
         self.arg_names = arg_names
+        self.out_columns = None
         if oid is None:
             _oid_counter[0] += 1
             oid = _oid_counter[0]
