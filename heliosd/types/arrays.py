@@ -70,7 +70,12 @@ def make_array_out(elem_out, delim: str = ",", never_quotes: bool = False, elem_
 
 
 def _array_count(s: str, p: int, delim: str):
-    """Port of PostgreSQL 15's ArrayCount: validates braces, returns (ndim, dims)."""
+    """Port of PostgreSQL 15's ArrayCount: validates braces, returns (ndim, dims).
+
+    Its errors quote the input from the opening brace on, as PostgreSQL's do.
+    """
+    s = s[p:]
+    p = 0
     NO_LEVEL, LEVEL_STARTED, ELEM_STARTED, ELEM_COMPLETED, QUOTED_STARTED, QUOTED_COMPLETED, \
         ELEM_DELIMITED, LEVEL_COMPLETED, LEVEL_DELIMITED = range(9)
     nest_level = 0

@@ -86,16 +86,27 @@ def bool_recv(b, typmod: int = -1) -> bool:
 _INT_RE = re.compile(r"[ \t\n\r\v\f]*[+-]?[0-9]+[ \t\n\r\v\f]*\Z")
 
 
+_INT_PREFIX = re.compile(r"[ \t\n\r\v\f]*([+-]?[0-9]+)")
+
+
 def _make_int_in(typname: str, lo: int, hi: int):
     def int_in(s: str, typmod: int = -1, tz=None, _int=int) -> int:
         try:
             v = _int(s)
+            # int() also takes '1_000', non-ASCII digits and Unicode spaces: re-check the rare shapes
+            if not s.isascii() or "_" in s or not ("0" <= s[-1] <= "9"):
+                if _INT_RE.match(s) is None:
+                    raise ValueError
         except ValueError:
-            raise invalid_syntax(typname, s) from None
-        # int() also takes '1_000', non-ASCII digits and Unicode spaces: re-check the rare shapes
-        if not s.isascii() or "_" in s or not ("0" <= s[-1] <= "9"):
-            if _INT_RE.match(s) is None:
-                raise invalid_syntax(typname, s)
+            # PostgreSQL's pg_strtoint: digits first (overflow wins), then only whitespace may follow
+            m = _INT_PREFIX.match(s)
+            if m is None:
+                raise invalid_syntax(typname, s) from None
+            v = _int(m.group(1))
+            if v < lo or v > hi:
+                raise out_of_range_value(typname, s) from None
+            if s[m.end():].strip(_WS):
+                raise invalid_syntax(typname, s) from None
         if v < lo or v > hi:
             raise out_of_range_value(typname, s)
         return v
@@ -127,8 +138,30 @@ def _make_uint32_in(typname: str):
 
 
 oid_in = _make_uint32_in("oid")
-xid_in = _make_uint32_in("xid")
-cid_in = _make_uint32_in("cid")
+
+_STRTOUL0 = re.compile(r"[ \t\n\r\v\f]*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)")
+
+
+def xid_in(s: str, typmod: int = -1, tz=None) -> int:
+    """xid/cid input is C strtoul(s, NULL, 0): hex/octal prefixes, junk ignored, '' is 0."""
+    m = _STRTOUL0.match(s)
+    if m is None:
+        return 0
+    body = m.group(2)
+    if body[:2] in ("0x", "0X"):
+        v = int(body, 16)
+    elif len(body) > 1 and body[0] == "0":
+        v = int(body, 8)
+    else:
+        v = int(body)
+    if v > 0xFFFFFFFFFFFFFFFF:
+        v = 0xFFFFFFFFFFFFFFFF
+    if m.group(1) == "-":
+        v = -v
+    return v & 0xFFFFFFFF
+
+
+cid_in = xid_in
 
 
 def xid8_in(s: str, typmod: int = -1, tz=None) -> int:
@@ -182,44 +215,47 @@ xid8_send, xid8_recv = _Q.pack, _make_recv(_Q)
 
 # ----------------------------------------------------------------- floats
 
-_FLOAT_RE = re.compile(r"[ \t\n\r\v\f]*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?[ \t\n\r\v\f]*\Z")
-_HEX_FLOAT_RE = re.compile(r"[ \t\n\r\v\f]*[+-]?0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)"
-                           r"(?:[pP][+-]?\d+)?[ \t\n\r\v\f]*\Z")
-_FLOAT_SPECIAL = {
-    "nan": math.nan, "+nan": math.nan, "-nan": math.nan,
-    "infinity": math.inf, "+infinity": math.inf, "-infinity": -math.inf,
-    "inf": math.inf, "+inf": math.inf, "-inf": -math.inf,
-}
 _FLT_MAX = 3.4028234663852886e38
 _FLT_MIN_NORMAL = 1.1754943508222875e-38
 _to_f32 = struct.Struct("<f")  # standard size: packing raises OverflowError past FLT_MAX
 
 
+_STRTOD = re.compile(r"[+-]?(?:0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)(?:[pP][+-]?\d+)?"
+                     r"|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|infinity|inf|nan)", re.I)
+
+
 def _parse_float(s: str, typname: str) -> float:
+    """PostgreSQL's float8in_internal over C strtod (glibc): the longest numeric prefix is the
+    number; out-of-range is reported on that prefix; then only whitespace may follow."""
     try:
         v = float(s)
-        ok = s.isascii() and "_" not in s and "n" not in s and "N" not in s
+        if s.isascii() and "_" not in s and v - v == 0.0 and v != 0.0:
+            return v  # the common case: finite and nonzero
     except ValueError:
-        v = None
-        ok = False
-    if not ok:
-        sp = _FLOAT_SPECIAL.get(s.strip(_WS).lower())
-        if sp is not None:
-            return sp
-        if v is not None and _FLOAT_RE.match(s):
-            pass
-        elif _HEX_FLOAT_RE.match(s):
-            try:
-                v = float.fromhex(s.strip(_WS))
-            except OverflowError:
-                raise PgError(f'"{s}" is out of range for type {typname}', OUT_OF_RANGE) from None
-        else:
-            raise invalid_syntax(typname, s)
-    if v == 0.0 or v - v != 0.0:  # zero (maybe underflow), inf (overflow) or nan
-        if v != v:
-            return v
-        if v != 0.0 or re.search(r"[1-9]", s.split("e")[0].split("E")[0].split("p")[0].split("P")[0]):
-            raise PgError(f'"{s}" is out of range for type {typname}', OUT_OF_RANGE)
+        pass
+    num = s.lstrip(_WS)
+    m = _STRTOD.match(num)
+    if not num or m is None:
+        raise invalid_syntax(typname, s)
+    text = m.group(0)
+    body = text.lstrip("+-")
+    if body[:2] in ("0x", "0X"):
+        try:
+            v = float.fromhex(text)
+        except OverflowError:
+            raise PgError(f'"{text}" is out of range for type {typname}', OUT_OF_RANGE) from None
+        except ValueError:
+            raise invalid_syntax(typname, s) from None
+    else:
+        v = float(text)
+        if v - v != 0.0 and v == v and body[:1] not in ("i", "I"):
+            raise PgError(f'"{text}" is out of range for type {typname}', OUT_OF_RANGE)
+    if v == 0.0:
+        mant = re.split(r"[eEpP]", body, 1)[0] if body[:2] not in ("0x", "0X") else re.split(r"[pP]", body, 1)[0][2:]
+        if re.search(r"[1-9a-fA-F]", mant):
+            raise PgError(f'"{text}" is out of range for type {typname}', OUT_OF_RANGE)
+    if num[m.end():].strip(_WS):
+        raise invalid_syntax(typname, s)
     return v
 
 
@@ -228,15 +264,20 @@ def float8_in(s: str, typmod: int = -1, tz=None) -> float:
 
 
 def float4_in(s: str, typmod: int = -1, tz=None) -> float:
-    v = _parse_float(s, "real")
+    try:
+        v = _parse_float(s, "real")
+    except PgError as e:
+        if e.code == OUT_OF_RANGE:  # float4in reports the whole input, float8in the number only
+            raise PgError(f'"{s}" is out of range for type real', OUT_OF_RANGE) from None
+        raise
     if v - v != 0.0:
         return v
     try:
         r = to_float4(v)
+        if r == 0.0 and v != 0.0:
+            raise OverflowError
     except OverflowError:
         raise PgError(f'"{s}" is out of range for type real', OUT_OF_RANGE) from None
-    if r == 0.0 and v != 0.0:
-        raise PgError(f'"{s}" is out of range for type real', OUT_OF_RANGE)
     return r
 
 
@@ -254,9 +295,12 @@ def to_float4(v: float) -> float:
 
 
 def float8_out(v) -> str:
+    """Shortest round-trip text, PostgreSQL style (its Ryu never takes a tie as shortest)."""
     r = repr(v)
     if r[-2:] == ".0":
         r = r[:-2]
+        if r[-1] == "0" and (v >= 9007199254740992.0 or v <= -9007199254740992.0):
+            return _float8_tie_checked(v, r)
         if len(r) >= 16 and ("e" not in r):
             # PostgreSQL switches to exponent notation from 1e15 (Python from 1e16)
             neg = r[0] == "-"
@@ -266,16 +310,67 @@ def float8_out(v) -> str:
                 m = ds[0] + ("." + ds[1:] if len(ds) > 1 else "")
                 return ("-" if neg else "") + m + "e+15"
         return r
-    if r[-1] == "f" or r[-1] == "n":  # inf, -inf, nan
+    c = r[-1]
+    if c == "f" or c == "n":  # inf, -inf, nan
         return "Infinity" if r == "inf" else "-Infinity" if r == "-inf" else "NaN"
-    if "e" not in r:
-        a = abs(v)
-        if a >= 1e15:  # 1e15 <= |v| < 1e16 with a fraction: exponent form in PostgreSQL
-            neg = r[0] == "-"
-            ip, fp = (r[1:] if neg else r).split(".")
-            ds = (ip + fp).rstrip("0")
-            return ("-" if neg else "") + ds[0] + "." + ds[1:] + "e+15"
+    e = r.find("e")
+    if e >= 0:
+        if r[e + 1] == "+" or r[e - 1] == "5":
+            return _float8_tie_checked(v, r)
+        return r
+    if c == "5":
+        return _float8_tie_checked(v, r)
+    a = abs(v)
+    if a >= 1e15:  # 1e15 <= |v| < 1e16 with a fraction: exponent form in PostgreSQL
+        neg = r[0] == "-"
+        ip, fp = (r[1:] if neg else r).split(".")
+        ds = (ip + fp).rstrip("0")
+        return ("-" if neg else "") + ds[0] + "." + ds[1:] + "e+15"
     return r
+
+
+def _decimal_parts(r: str):
+    """'-1.25e-07' -> (digits '125', exponent of the first digit -7, negative)."""
+    neg = r[0] == "-"
+    if neg:
+        r = r[1:]
+    mant, _, ex = r.partition("e")
+    ip, _, fp = mant.partition(".")
+    digits = (ip + fp).lstrip("0")
+    if not digits:
+        return "0", 0, neg
+    lead = len(ip) - len(ip.lstrip("0")) if ip.strip("0") else len(ip) + len(fp) - len(fp.lstrip("0"))
+    exp10 = (int(ex) if ex else 0) + (len(ip.lstrip("0")) - 1 if ip.strip("0") else -(lead - len(ip) + 1))
+    return digits.rstrip("0") or "0", exp10, neg
+
+
+def _float8_tie_checked(v: float, r: str) -> str:
+    """Python's repr may return a decimal lying exactly halfway to a neighbouring double (round-half-
+    even accepts it); PostgreSQL then needs more digits.  Check exactly, rarely reached."""
+    from fractions import Fraction
+
+    digits, exp10, neg = _decimal_parts(r if r[-2:] != ".0" else r[:-2])
+    k = exp10 - len(digits) + 1  # value = digits * 10^k
+    if k < 0 and int(digits) % (5 ** (-k)):
+        return _pg_float8_format(digits, exp10, neg)  # not a dyadic rational: cannot be a midpoint
+    fd = Fraction(int(digits)) * Fraction(10) ** k * (-1 if neg else 1)
+    fv = Fraction(v)
+    if fd != fv:
+        nb = math.nextafter(v, math.inf if fd > fv else -math.inf)
+        if fd == (fv + Fraction(nb)) / 2:
+            for p in range(len(digits), 17):
+                s = "%.*e" % (p, v)
+                if float(s) == v:
+                    d2, e2, n2 = _decimal_parts(s)
+                    k2 = e2 - len(d2) + 1
+                    f2 = Fraction(int(d2)) * Fraction(10) ** k2 * (-1 if n2 else 1)
+                    if f2 == fv or abs(f2 - fv) != abs(fd - fv):
+                        return _pg_float8_format(d2, e2, n2)
+    return _pg_float8_format(digits, exp10, neg)
+
+
+def _pg_float8_format(digits: str, exp10: int, neg: bool) -> str:
+    return _format_shortest(digits, exp10, neg, 15)
 
 
 def _format_shortest(digits: str, exp10: int, neg: bool, fixed_max: int) -> str:
@@ -292,6 +387,19 @@ def _format_shortest(digits: str, exp10: int, neg: bool, fixed_max: int) -> str:
     return f"{sign}{m}e{'-' if exp10 < 0 else '+'}{abs(exp10):02d}"
 
 
+_u32 = struct.Struct("<I")
+
+
+def _is_float4_tie(v: float, f: float) -> bool:
+    """Is f exactly halfway between float4 v and a neighbour (PostgreSQL's Ryu rejects those)?"""
+    bits = _u32.unpack(_to_f32.pack(v))[0]
+    other = bits + 1 if (f > v) == (v > 0) else bits - 1
+    if other < 0 or (other & 0x7FFFFFFF) >= 0x7F800000:
+        return False
+    nb = _to_f32.unpack(_u32.pack(other))[0]
+    return f == (v + nb) / 2
+
+
 def float4_out(v) -> str:
     if v != v:
         return "NaN"
@@ -305,7 +413,8 @@ def float4_out(v) -> str:
     for p in ((5, 6, 7, 8) if abs(v) >= _FLT_MIN_NORMAL else range(9)):
         s = "%.*e" % (p, v)
         try:
-            if unpack(pack(float(s)))[0] == v:
+            f = float(s)
+            if unpack(pack(f))[0] == v and (f == v or not _is_float4_tie(v, f)):
                 break
         except OverflowError:
             if abs(float(s)) < _FLT_ROUND_LIMIT and abs(v) == _FLT_MAX:

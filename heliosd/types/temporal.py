@@ -873,6 +873,14 @@ def _strtoint(s: str, pos: int = 0):
     return int(s[i:k]), k
 
 
+def _c_strtol(s: str, pos: int = 0):
+    """C strtol: (value, end); with no digits, (0, pos) -- the end pointer stays at the start."""
+    v, cp = _strtoint(s, pos)
+    if v is None:
+        return 0, pos
+    return v, cp
+
+
 def _int32_check(v):
     if v < INT32_MIN or v > INT32_MAX:
         raise _DtErr(FIELD_OVERFLOW)
@@ -1221,6 +1229,65 @@ def _offset_in_zone(zone, tm: _TM) -> int:
     return _tz.utc_offset_seconds(zone, local)
 
 
+def _decode_ptype_number(field: str, ptype: int, fmask: int, tm: _TM, st: dict):
+    """A number labelled by a preceding unit ('y2001', 'j2451187', 't040506'): (tmask, isjulian)."""
+    val, cp = _c_strtol(field, 0)
+    _int32_check(val)
+    isjulian = False
+    if cp < len(field) and field[cp] == ".":
+        if ptype not in (K_JULIAN, K_TIME, K_SECOND):
+            raise _DtErr(BAD_FORMAT)
+    elif cp != len(field):
+        raise _DtErr(BAD_FORMAT)
+    if ptype == K_YEAR:
+        tm.year = val
+        tmask = M(YEAR)
+    elif ptype == K_MONTH:
+        if (fmask & M(MONTH)) and (fmask & M(HOUR)):
+            tm.min = val
+            tmask = M(MINUTE)
+        else:
+            tm.mon = val
+            tmask = M(MONTH)
+    elif ptype == K_DAY:
+        tm.mday = val
+        tmask = M(DAY)
+    elif ptype == K_HOUR:
+        tm.hour = val
+        tmask = M(HOUR)
+    elif ptype == K_MINUTE:
+        tm.min = val
+        tmask = M(MINUTE)
+    elif ptype == K_SECOND:
+        tm.sec = val
+        tmask = M(SECOND)
+        if cp < len(field) and field[cp] == ".":
+            tm.fsec = _parse_fractional_second(field[cp:])
+            tmask = ALL_SECS_M
+    elif ptype == K_TZ:
+        tmask = M(TZ)
+        tm.tz = _decode_timezone(field)
+    elif ptype == K_JULIAN:
+        if val < 0:
+            raise _DtErr(FIELD_OVERFLOW)
+        tmask = DATE_M
+        tm.year, tm.mon, tm.mday = _j2date(val)
+        isjulian = True
+        if cp < len(field) and field[cp] == ".":
+            t = int(_parse_fraction(field[cp:]) * USECS_PER_DAY)
+            tm.hour, r = divmod(t, USECS_PER_HOUR)
+            tm.min, r = divmod(r, USECS_PER_MINUTE)
+            tm.sec, tm.fsec = divmod(r, USECS_PER_SEC)
+            tmask |= TIME_M
+    elif ptype == K_TIME:
+        _, tmask = _decode_number_field(field, fmask | DATE_M, tm, st)
+        if tmask != TIME_M:
+            raise _DtErr(BAD_FORMAT)
+    else:
+        raise _DtErr(BAD_FORMAT)
+    return tmask, isjulian
+
+
 def decode_datetime(fields, session_zone):
     """DecodeDateTime.  Returns (dtype, tm); tm.tz is the zone offset (seconds east) or None."""
     tm = _TM()
@@ -1267,7 +1334,7 @@ def decode_datetime(fields, session_zone):
             else:
                 tmask = _decode_date(field, fmask, tm, st)
         elif ftype == F_TIME:
-            if ptype != 0:
+            if ptype != 0:  # only an ISO "t" may label a time field here
                 if ptype != K_TIME:
                     raise _DtErr(BAD_FORMAT)
                 ptype = 0
@@ -1280,62 +1347,10 @@ def decode_datetime(fields, session_zone):
             tmask = M(TZ)
         elif ftype == F_NUMBER:
             if ptype != 0:
-                val, cp = _strtoint(field, 0)
-                if val is None:
-                    raise _DtErr(BAD_FORMAT)
-                _int32_check(val)
-                if cp < len(field) and field[cp] == ".":
-                    if ptype not in (K_JULIAN, K_TIME, K_SECOND):
-                        raise _DtErr(BAD_FORMAT)
-                elif cp != len(field):
-                    raise _DtErr(BAD_FORMAT)
-                if ptype == K_YEAR:
-                    tm.year = val
-                    tmask = M(YEAR)
-                elif ptype == K_MONTH:
-                    if (fmask & M(MONTH)) and (fmask & M(HOUR)):
-                        tm.min = val
-                        tmask = M(MINUTE)
-                    else:
-                        tm.mon = val
-                        tmask = M(MONTH)
-                elif ptype == K_DAY:
-                    tm.mday = val
-                    tmask = M(DAY)
-                elif ptype == K_HOUR:
-                    tm.hour = val
-                    tmask = M(HOUR)
-                elif ptype == K_MINUTE:
-                    tm.min = val
-                    tmask = M(MINUTE)
-                elif ptype == K_SECOND:
-                    tm.sec = val
-                    tmask = M(SECOND)
-                    if cp < len(field) and field[cp] == ".":
-                        tm.fsec = _parse_fractional_second(field[cp:])
-                        tmask = ALL_SECS_M
-                elif ptype == K_TZ:
-                    tmask = M(TZ)
-                    tz = _decode_timezone(field)
-                elif ptype == K_JULIAN:
-                    if val < 0:
-                        raise _DtErr(FIELD_OVERFLOW)
-                    tmask = DATE_M
-                    tm.year, tm.mon, tm.mday = _j2date(val)
-                    isjulian = True
-                    if cp < len(field) and field[cp] == ".":
-                        t = _parse_fraction(field[cp:]) * USECS_PER_DAY
-                        t = int(t)
-                        tm.hour, r = divmod(t, USECS_PER_HOUR)
-                        tm.min, r = divmod(r, USECS_PER_MINUTE)
-                        tm.sec, tm.fsec = divmod(r, USECS_PER_SEC)
-                        tmask |= TIME_M
-                elif ptype == K_TIME:
-                    _, tmask = _decode_number_field(field, fmask | DATE_M, tm, st)
-                    if tmask != TIME_M:
-                        raise _DtErr(BAD_FORMAT)
-                else:
-                    raise _DtErr(BAD_FORMAT)
+                tmask, jul = _decode_ptype_number(field, ptype, fmask, tm, st)
+                isjulian = isjulian or jul
+                if ptype == K_TZ:
+                    tz = tm.tz
                 ptype = 0
                 dtype = K_DATE
             else:
@@ -1379,11 +1394,8 @@ def decode_datetime(fields, session_zone):
                     dtype = K_DATE
                     tm.hour = tm.min = tm.sec = 0
                     tz = 0
-                elif val in (K_EPOCH, K_LATE, K_EARLY):
-                    tmask = DATE_M | TIME_M | M(TZ)
+                else:  # epoch, infinity, -infinity (PostgreSQL 15: tmask stays DTK_M(RESERV))
                     dtype = val
-                else:
-                    raise _DtErr(BAD_FORMAT)
             elif typ == MONTH:
                 if (fmask & M(MONTH)) and not have_text_month and not (fmask & M(DAY)) and 1 <= tm.mon <= 31:
                     tm.mday = tm.mon
@@ -1412,6 +1424,8 @@ def decode_datetime(fields, session_zone):
                 ptype = val
             elif typ == ISOTIME:
                 tmask = 0
+                if (fmask & DATE_M) != DATE_M:
+                    raise _DtErr(BAD_FORMAT)  # no preceding date
                 if i >= nf - 1 or fields[i + 1][1] not in (F_NUMBER, F_TIME, F_DATE):
                     raise _DtErr(BAD_FORMAT)
                 ptype = val
@@ -1429,14 +1443,14 @@ def decode_datetime(fields, session_zone):
             raise _DtErr(BAD_FORMAT)
         fmask |= tmask
 
+    _validate_date(fmask, isjulian, st["is2digits"], bc, tm)
+    if mer != HR24 and tm.hour > 12:
+        raise _DtErr(FIELD_OVERFLOW)
+    if mer == AM and tm.hour == 12:
+        tm.hour = 0
+    elif mer == PM and tm.hour != 12:
+        tm.hour += 12
     if dtype == K_DATE:
-        _validate_date(fmask, isjulian, st["is2digits"], bc, tm)
-        if mer != HR24 and tm.hour > 12:
-            raise _DtErr(FIELD_OVERFLOW)
-        if mer == AM and tm.hour == 12:
-            tm.hour = 0
-        elif mer == PM and tm.hour != 12:
-            tm.hour += 12
         if (fmask & DATE_M) != DATE_M:
             if (fmask & TIME_M) == TIME_M:
                 raise _DtErr(BAD_FORMAT)  # time only: callers reject (PostgreSQL returns 1)
@@ -1485,10 +1499,6 @@ def decode_time_only(fields, session_zone):
                 ftypes[i] = F_TZ
                 tmask = M(TZ)
         elif ftype == F_TIME:
-            if ptype != 0:
-                if ptype != K_TIME:
-                    raise _DtErr(BAD_FORMAT)
-                ptype = 0
             tm.hour, tm.min, tm.sec, tm.fsec = _decode_time(field)
             tmask = TIME_M
         elif ftype == F_TZ:
@@ -1496,31 +1506,8 @@ def decode_time_only(fields, session_zone):
             tmask = M(TZ)
         elif ftype == F_NUMBER:
             if ptype != 0:
-                val, cp = _strtoint(field, 0)
-                if val is None:
-                    raise _DtErr(BAD_FORMAT)
-                _int32_check(val)
-                if cp < len(field) and field[cp] != ".":
-                    raise _DtErr(BAD_FORMAT)
-                if ptype == K_JULIAN:
-                    if val < 0:
-                        raise _DtErr(FIELD_OVERFLOW)
-                    tmask = DATE_M
-                    tm.year, tm.mon, tm.mday = _j2date(val)
-                    isjulian = True
-                    if cp < len(field) and field[cp] == ".":
-                        t = int(_parse_fraction(field[cp:]) * USECS_PER_DAY)
-                        tm.hour, r = divmod(t, USECS_PER_HOUR)
-                        tm.min, r = divmod(r, USECS_PER_MINUTE)
-                        tm.sec, tm.fsec = divmod(r, USECS_PER_SEC)
-                        tmask |= TIME_M
-                elif ptype == K_TIME:
-                    dt_, tmask = _decode_number_field(field, fmask | DATE_M, tm, st)
-                    ftypes[i] = dt_
-                    if tmask != TIME_M:
-                        raise _DtErr(BAD_FORMAT)
-                else:
-                    raise _DtErr(BAD_FORMAT)
+                tmask, jul = _decode_ptype_number(field, ptype, fmask, tm, st)
+                isjulian = isjulian or jul
                 ptype = 0
             else:
                 flen = len(field)
@@ -1938,13 +1925,11 @@ def decode_interval(fields, rng: int) -> _ITM:
                         typ = K_MINUTE
                     else:
                         typ = K_SECOND
-                val, cp = _strtoi64(field, 0)
-                if val is None:
-                    raise _DtErr(BAD_FORMAT)
+                val, cp = _c_strtol(field, 0)
+                if val < INT64_MIN or val > INT64_MAX:
+                    raise _DtErr(FIELD_OVERFLOW)
                 if cp < len(field) and field[cp] == "-":
-                    val2, cp2 = _strtoint(field, cp + 1)
-                    if val2 is None:
-                        val2, cp2 = 0, cp + 1
+                    val2, cp2 = _c_strtol(field, cp + 1)
                     if val2 < 0 or val2 >= 12:
                         raise _DtErr(FIELD_OVERFLOW)
                     if cp2 != len(field):
