@@ -307,6 +307,47 @@ class ProjectOp(Op):
             yield [f(r, o) for r in b]
 
 
+class ProjectSetOp(Op):
+    label = "ProjectSet"
+
+    def __init__(self, child, srfs):
+        """srfs: [(impl, arg_fn(r, o) -> tuple, strict, multi)]"""
+        self.children = (child,)
+        self.srfs = srfs
+
+    def run(self, ctx):
+        o = ctx.outer
+        srfs = self.srfs
+        for b in self.children[0].run(ctx):
+            out = []
+            for r in b:
+                iters = []
+                for impl, arg_fn, strict, multi in srfs:
+                    args = arg_fn(r, o)
+                    if strict and None in args:
+                        iters.append(iter(()))
+                    else:
+                        res = impl(*args)
+                        iters.append(iter(res if res is not None else ()))
+                while True:
+                    vals = []
+                    alive = False
+                    for it, (_i, _a, _s, multi) in zip(iters, srfs):
+                        v = next(it, _END)
+                        if v is _END:
+                            vals.append(None)
+                        else:
+                            alive = True
+                            vals.append(tuple(v) if multi else v)
+                    if not alive:
+                        break
+                    out.append(r + tuple(vals))
+            yield out
+
+
+_END = object()
+
+
 class LimitOp(Op):
     label = "Limit"
 

@@ -164,6 +164,24 @@ class Window(Node):
         self.child = new[0]
 
 
+class ProjectSet(Node):
+    """Set-returning functions in a select list (PostgreSQL's ProjectSet): for
+    each input row the functions run in lockstep, one output row per step
+    (shorter results padded with NULL); output = input row + one column per
+    function."""
+
+    def __init__(self, child: Node, srfs: list):
+        self.child = child
+        self.srfs = srfs  # Call exprs with fn.retset
+        self.width = child.width + len(srfs)
+
+    def inputs(self):
+        return [self.child]
+
+    def set_inputs(self, new):
+        self.child = new[0]
+
+
 class Sort(Node):
     """keys: [(expr, desc, nulls_first)]"""
 

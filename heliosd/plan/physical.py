@@ -159,6 +159,12 @@ class Lowerer:
             return child
         return O.ProjectOp(child, self.compile_many(n.exprs))
 
+    def _ProjectSet(self, n):
+        srfs = []
+        for c in n.srfs:
+            srfs.append((c.fn.impl, self.compile_many(c.args), c.fn.strict, False))
+        return O.ProjectSetOp(self.op(n.child), srfs)
+
     def _VirtualScan(self, n):
         pred = self.compile(E.BoolOp("and", n.filters, T.BOOL), filter=True) if n.filters else None
         if len(n.filters) == 1:

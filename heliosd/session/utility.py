@@ -664,23 +664,31 @@ async def _create_extension(s, u, text, multi):
                   hint="The extension must first be installed on the system where PostgreSQL is running.")
 
 
+def _chan(s, channel):
+    """Channels are scoped to a database and branch: tenants never hear each other."""
+    return (s.db["oid"], s.branch_id, channel)
+
+
 async def _listen(s, u, text, multi):
-    s.listening.add(u.channel)
-    s.cluster.listeners.setdefault(u.channel, set()).add(s)
+    key = _chan(s, u.channel)
+    s.listening.add(key)
+    s.cluster.listeners.setdefault(key, set()).add(s)
     _cc(s, "LISTEN")
 
 
 async def _unlisten(s, u, text, multi):
-    chans = [u.channel] if u.channel else list(s.listening)
-    for ch in chans:
-        s.listening.discard(ch)
-        s.cluster.listeners.get(ch, set()).discard(s)
+    keys = [k for k in s.listening if u.channel is None or k[2] == u.channel]
+    for k in keys:
+        s.listening.discard(k)
+        s.cluster.listeners.get(k, set()).discard(s)
     _cc(s, "UNLISTEN")
 
 
 async def _notify(s, u, text, multi):
+    if len(u.payload.encode()) >= 8000:
+        raise PgError("payload string too long", errcodes.INVALID_PARAMETER_VALUE)
     pending = s.__dict__.setdefault("pending_notifies", [])
-    pending.append((u.channel, u.payload))
+    pending.append((_chan(s, u.channel), u.payload))
     if s.txn is None or s.txn_implicit:
         deliver_notifies(s)
     else:
@@ -690,9 +698,9 @@ async def _notify(s, u, text, multi):
 
 def deliver_notifies(s):
     pending = s.__dict__.pop("pending_notifies", [])
-    for ch, payload in pending:
-        for other in list(s.cluster.listeners.get(ch, ())):
-            other.deliver_notification(s.pid, ch, payload)
+    for key, payload in pending:
+        for other in list(s.cluster.listeners.get(key, ())):
+            other.deliver_notification(s.pid, key[2], payload)
 
 
 async def _explain(s, u, text, multi):

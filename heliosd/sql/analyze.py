@@ -436,6 +436,13 @@ class Analyzer:
             order_items = [(wmap(oe) if oe is not None else None, d, nf, ti) for oe, d, nf, ti in order_items]
             if distinct_on is not None:
                 distinct_on = [(wmap(oe) if oe is not None else None, d, nf, ti) for oe, d, nf, ti in distinct_on]
+        # set-returning functions in the select list (ProjectSet)
+        srfs: list = []
+        exprs = [_lift_srfs(e, srfs, plan_width=_width_of(plan)) for e in exprs]
+        if srfs:
+            if distinct_on is not None or any(oe is not None for oe, *_ in order_items):
+                pass
+            plan = N.ProjectSet(plan, srfs)
         # projection: targets + hidden sort keys
         proj = list(exprs)
         sort_keys = []
@@ -1216,6 +1223,27 @@ def _type_default_name(dt) -> str:
         return (t.elem.name if t.is_array and t.elem is not None else t.name)
     except Exception:
         return "?column?"
+
+
+def _width_of(plan) -> int:
+    return plan.width
+
+
+def _lift_srfs(e: E.Expr, srfs: list, plan_width: int) -> E.Expr:
+    """Replace set-returning calls by references to ProjectSet output columns."""
+
+    def f(n):
+        if isinstance(n, E.Call) and getattr(n.fn, "retset", False):
+            for a in n.args:
+                for x in E.walk(a):
+                    if isinstance(x, E.Call) and getattr(x.fn, "retset", False):
+                        raise PgError("set-returning functions must appear at top level of FROM",
+                                      errcodes.FEATURE_NOT_SUPPORTED)
+            srfs.append(n)
+            return E.ColRef(plan_width + len(srfs) - 1, n.type, n.typmod, n.name)
+        return None
+
+    return _map_expr(e, f)
 
 
 def _collect(e: E.Expr, aggs: list, wins: list) -> None:

@@ -135,16 +135,70 @@ def resolve_column(an, name: str, qual: str | None, scope: Scope, node=None, sch
             return E.OuterRef(depth - 1, idx, typ, typmod, name)
         s = s.parent
         depth += 1
+    hint = _fuzzy_hint(scope, name, qual)
     if qual is not None:
         # is the qualifier a known table anywhere?
         s = scope
         while s is not None:
             if s.find_item(qual) is not None:
-                raise PgError(f'column {qual}.{name} does not exist', errcodes.UNDEFINED_COLUMN, position=_pos(node))
+                raise PgError(f'column {qual}.{name} does not exist', errcodes.UNDEFINED_COLUMN, position=_pos(node),
+                              hint=hint)
             s = s.parent
         raise PgError(f'missing FROM-clause entry for table "{qual}"', errcodes.UNDEFINED_TABLE,
                       position=_pos(node))
-    raise PgError(f'column "{name}" does not exist', errcodes.UNDEFINED_COLUMN, position=_pos(node))
+    raise PgError(f'column "{name}" does not exist', errcodes.UNDEFINED_COLUMN, position=_pos(node), hint=hint)
+
+
+def _levenshtein(a: str, b: str, limit: int) -> int:
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+        prev = cur
+    return prev[-1]
+
+
+def _fuzzy_hint(scope, name: str, qual: str | None):
+    """PostgreSQL's errorMissingColumn suggestion (parse_relation.c, MAX_FUZZY_DISTANCE 3)."""
+    best = 4
+    first = second = None
+    s = scope
+    while s is not None:
+        for it in s.items:
+            if it.alias is None:
+                continue
+            penalty = 0
+            if qual is not None:
+                penalty = _levenshtein(qual, it.alias, 100)
+                if penalty > best:
+                    continue
+            for col in it.names:
+                if not col or col.startswith("\x00"):
+                    continue
+                d = _levenshtein(col, name, 100)
+                if d > len(name) // 2:
+                    continue
+                d += penalty
+                if d < best:
+                    best, first, second = d, (it.alias, col), None
+                elif d == best:
+                    if second is not None:
+                        first = second = None
+                    elif first is not None:
+                        second = (it.alias, col)
+        s = s.parent
+    if first is None:
+        return None
+    if qual is None and first[1] == name and second is None:
+        return None
+    if second is not None:
+        return (f'Perhaps you meant to reference the column "{first[0]}.{first[1]}" or the column '
+                f'"{second[0]}.{second[1]}".')
+    return f'Perhaps you meant to reference the column "{first[0]}.{first[1]}".'
+
 
 
 def _shift_outer(e: E.Expr, depth: int) -> E.Expr:
@@ -278,7 +332,8 @@ def make_op(an, sym: str, args: list[E.Expr], position=None) -> E.Expr:
 
 def _fold(e: E.Expr) -> E.Expr:
     """Evaluate immutable calls over constants at analysis time."""
-    if isinstance(e, E.Call) and e.fn.volatility == "i" and all(isinstance(a, E.Const) for a in e.args) and \
+    if isinstance(e, E.Call) and e.fn.volatility == "i" and not e.fn.retset and \
+            all(isinstance(a, E.Const) for a in e.args) and \
             not getattr(e.fn, "needs_ctx", False):
         try:
             v = E.eval_const(e)
