@@ -48,8 +48,14 @@ def main(argv=None) -> int:
     from .errors import PgError
     from .server.main import run
 
+    prof_path = os.environ.get("HELIOS_PROFILE")
     try:
-        run(cfg)
+        if prof_path:  # developer aid: cProfile the whole server run
+            import cProfile
+
+            cProfile.runctx("run(cfg)", globals(), {"run": run, "cfg": cfg}, prof_path)
+        else:
+            run(cfg)
     except PgError as e:
         print(f"heliosd: {e.message}", file=sys.stderr)
         return 1

@@ -27,6 +27,9 @@ class Cluster:
             else:
                 engine = LmdbEngine(os.path.join(config.data_dir, "store"))
         self.store = Store(engine, retention_seconds=config.retention_seconds)
+        from ..engine.catalog import OBJ_CATVER
+
+        self.store.watched_objects.add(OBJ_CATVER)
         self.catalogs = CatalogCache()
         self.sessions: dict[int, object] = {}  # pid -> Session
         self.start_time = time.time()

@@ -38,6 +38,7 @@ import asyncio
 import logging
 import time
 import traceback
+from decimal import Decimal
 
 from .. import config as CFG
 from .. import errcodes
@@ -175,6 +176,9 @@ class Session:
         self.advisory_locks: dict = {}
         self._tz = None
         self._names_seen = -1
+        self._cat_cache = None
+        self._settings_gen = 0
+        self._enc_cache: dict = {}
 
     # ============================================================ startup
     def bind(self, role: dict, database: dict, params: dict) -> None:
@@ -320,6 +324,8 @@ class Session:
                 target[g.name] = value
         if g.name == "TimeZone":
             self._tz = None
+        self._settings_gen += 1
+        self._enc_cache.clear()
         new = self.get_guc(g.name)
         if g.report and new != old:
             self.out.append(P.parameter_status(g.name, new))
@@ -382,8 +388,20 @@ class Session:
 
     # ============================================================ catalog access
     def catalog(self, txn=None, bid=None):
+        """The catalog the transaction sees for a branch.  Cached per session
+        while no catalog version changed anywhere (store.watch_epoch) and the
+        transaction has no DDL of its own."""
         txn = txn or self.txn
-        return self.cluster.catalogs.get(txn, self.branch_id if bid is None else bid)
+        bid = self.branch_id if bid is None else bid
+        key = (bid, self.store.watch_epoch)
+        cc = self._cat_cache
+        if cc is not None and cc[0] == key and (txn is None or not txn.written_objects or
+                                                not self._private_catalog(txn)):
+            return cc[1]
+        cat = self.cluster.catalogs.get(txn, bid)
+        if txn is None or not self._private_catalog(txn):
+            self._cat_cache = (key, cat)
+        return cat
 
     def table_store(self, rel, cat) -> TableStore:
         key = ("ts", rel.oid)
@@ -593,7 +611,7 @@ class Session:
             if u is None or u.kind not in ("rollback", "rollback_to", "commit"):
                 raise PgError("current transaction is aborted, commands ignored until end of transaction block",
                               errcodes.IN_FAILED_SQL_TRANSACTION)
-        p = self.prepare(text, [])
+        p, params = self._prepare_simple(text)
         if p.kind == "empty":
             self.out.append(P.EMPTY_QUERY)
             return
@@ -602,8 +620,51 @@ class Session:
 
             await U.run_utility(self, p.utility, text, multi)
             return
-        portal = Portal("", p, [], [])
+        portal = Portal("", p, params, [])
         await self.run_portal(portal, 0, describe=True)
+
+    def _prepare_simple(self, text: str):
+        """Simple-protocol statements share plans across literal values: the
+        constants are lifted out as parameters (heliosd.sql.lexer.fingerprint)
+        and the statement is prepared once per shape.  Any failure on that
+        path falls back to preparing the literal text, so errors and results
+        are exactly what the literal statement gives."""
+        from ..sql.lexer import fingerprint
+
+        fp = fingerprint(text)
+        if fp is not None and fp[1]:
+            key, consts = fp
+            types = []
+            values = []
+            for kind, lit in consts:
+                if kind == "num":
+                    if lit.isdigit():
+                        v = int(lit)
+                        if v <= 2147483647:
+                            types.append(T.INT4)
+                        elif v <= 9223372036854775807:
+                            types.append(T.INT8)
+                        else:
+                            types.append(T.NUMERIC)
+                            v = Decimal(lit)
+                    else:
+                        types.append(T.NUMERIC)
+                        v = Decimal(lit)
+                    values.append(v)
+                else:
+                    types.append(T.UNKNOWN)
+                    values.append(lit[1:-1].replace("''", "'"))
+            try:
+                p = self.prepare(key, types)
+                if p.kind in ("query", "dml") and len(p.param_types) == len(values):
+                    tz = self.tz()
+                    for i, (kind, _lit) in enumerate(consts):
+                        if kind == "str":
+                            values[i] = p.param_types[i].text_in(values[i], -1, tz)
+                    return p, values
+            except PgError:
+                pass
+        return self.prepare(text, []), []
 
     # ============================================================ preparing
     def prepare(self, sql: str, param_types: list) -> Prepared:
@@ -682,6 +743,17 @@ class Session:
         return P.row_description(fields)
 
     def row_encoders(self, cols, formats):
+        key = (id(cols), tuple(formats) if formats else (), id(self.tz()))
+        hit = self._enc_cache.get(key)
+        if hit is not None and hit[0] is cols:
+            return hit[1]
+        enc = self._row_encoders(cols, formats)
+        if len(self._enc_cache) > 200:
+            self._enc_cache.clear()
+        self._enc_cache[key] = (cols, enc)
+        return enc
+
+    def _row_encoders(self, cols, formats):
         tz = self.tz()
         efd = int(self.get_guc("extra_float_digits"))
         bo = self.get_guc("bytea_output")

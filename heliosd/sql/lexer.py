@@ -141,40 +141,79 @@ _NOFP = {"INTERVAL", "DATE", "TIME", "TIMESTAMP", "TIMESTAMPTZ", "COLLATE", "ARR
 _DML = {"SELECT", "INSERT", "UPDATE", "DELETE", "WITH", "VALUES"}
 
 
+_CLAUSE_END = {"LIMIT", "OFFSET", "HAVING", "WINDOW", "FETCH", "FOR", "UNION", "EXCEPT", "INTERSECT",
+               "RETURNING", "WHERE", "FROM", "SELECT", "ON", "USING"}
+
+
 def fingerprint(s: str, nparams: int = 0):
     """(key, constants) or None when the statement should not be normalized.
 
     ``constants`` are (kind, text) with kind 'num' or 'str'; they become
-    parameters ``$nparams+1 ...`` in ``key``."""
+    parameters ``$nparams+1 ...`` in ``key``.  Not lifted: typed literals
+    (``DATE '...'``), type modifiers (``varchar(10)``), ordinals in ORDER BY /
+    GROUP BY, E'' and dollar strings (the statement is then not normalized)."""
     parts = []
     consts = []
     last = 0
     prev_word = None
     first = None
     prev_kind = None
+    prev_text = None
+    parens = []  # word before each open paren
+    in_by = False
+    by_depth = 0
     for kind, text, pos in tokens(s):
         if first is None:
             if kind != "word" or text.upper() not in _DML:
                 return None
             first = text.upper()
+        if kind == "word":
+            w = text.upper()
+            if w == "BY" and prev_word in ("ORDER", "GROUP"):
+                in_by = True
+                by_depth = len(parens)
+            elif in_by and w in _CLAUSE_END and len(parens) <= by_depth:
+                in_by = False
+            prev_word = w
+            prev_kind = kind
+            prev_text = text
+            continue
+        if kind == "op" or kind == "other":
+            closed = None
+            if text == "(":
+                parens.append(prev_word if prev_kind == "word" else None)
+            elif text == ")":
+                if parens:
+                    closed = parens.pop()
+                if in_by and len(parens) < by_depth:
+                    in_by = False
+            if text != ".":
+                prev_word = None if text != "(" else prev_word
+            if text == ")" and closed in _NOFP:
+                prev_word = closed  # numeric(10,2) '5' is a typed literal
+                kind = "word"
+            prev_kind = kind
+            prev_text = text
+            continue
         if kind in ("num", "str"):
-            if prev_word in _NOFP or prev_kind == "op" and parts and parts[-1].endswith("-"):
-                # typed literal (DATE '...'), or a sign we'd separate from the number
+            typed = prev_kind == "word" and prev_word in _NOFP
+            in_typmod = bool(parens) and parens[-1] in _NOFP
+            if typed or in_typmod or (kind == "num" and in_by):
                 pass
             else:
                 parts.append(s[last:pos])
                 consts.append((kind, text))
                 parts.append(f"${nparams + len(consts)}")
                 last = pos + len(text)
-                prev_kind = kind
-                prev_word = None
-                continue
-        elif kind in ("estr", "dstr"):
+            prev_kind = kind
+            prev_word = None
+            prev_text = text
+            continue
+        if kind in ("estr", "dstr"):
             return None
-        if kind == "word":
-            prev_word = text.upper()
-        elif kind != "ws":
-            prev_word = None if kind != "op" or text != "." else prev_word
         prev_kind = kind
+        prev_word = None
+        prev_text = text
     parts.append(s[last:])
+    _ = prev_text
     return "".join(parts), consts

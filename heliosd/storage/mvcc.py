@@ -187,6 +187,8 @@ class Store:
         self.stats: dict[int, tuple[int, int]] = {}
         self.branch_last_write: dict[int, int] = {}  # bid -> seq of its newest commit (since start)
         self.names_version = 0  # bumped when branch names or grants change (session name caches)
+        self.watched_objects: set[int] = set()  # object ids whose commits bump watch_epoch
+        self.watch_epoch = 0  # e.g. catalog versions: caches keyed by it stay valid until it moves
         self.pipeline = None  # set by pipeline.CommitPipeline
         self.on_publish = []  # callbacks(list_of_commit_records) for replication/feeds
         self._open()

@@ -161,7 +161,10 @@ def publish_group(store, reqs: list[CommitRequest], failed: BaseException | None
                     (SYSTEM_BRANCH, OBJ_BRANCH_ACL) in txn.written_objects or \
                     (SYSTEM_BRANCH, OBJ_BRANCHES) in txn.written_objects:
                 store.names_version += 1
+            watched = store.watched_objects
             for bo in txn.written_objects:
+                if bo[1] in watched:
+                    store.watch_epoch += 1
                 if bo not in store.has_data:
                     store.has_data.add(bo)
                     store.layout_version += 1
