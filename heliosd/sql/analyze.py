@@ -417,7 +417,7 @@ class Analyzer:
                     _collect(oe, aggs, wins)
         grouped = group is not None or aggs or having is not None
         if grouped:
-            plan, mapper, nkeys = self._aggregate(plan, scope, group, aggs, targets, node)
+            plan, mapper, nkeys = self._aggregate(plan, scope, group, aggs, targets, node, having_pred)
             exprs = [mapper(e) for e in exprs]
             if having_pred is not None:
                 plan = N.Filter(plan, mapper(having_pred))
@@ -876,6 +876,9 @@ class Analyzer:
         cand, ptypes = R.select_overload(cands, [a.type for a in args], "function", fname)
         args = [R.coerce(a, t) for a, t in zip(args, ptypes)]
         rtype = cand.result_type(ptypes)
+        from ..exec.functions import specialize
+
+        cand = specialize(cand, ptypes, args)
         out_cols = getattr(cand, "out_columns", None)
         if callable(out_cols):
             out_cols = out_cols(ptypes)
@@ -907,7 +910,7 @@ class Analyzer:
         return self._function_item(t, fn, alias, colaliases, scope, None)
 
     # ============================================================ aggregation
-    def _aggregate(self, plan, scope, group, aggs, targets, node):
+    def _aggregate(self, plan, scope, group, aggs, targets, node, having_pred_for_deps=None):
         keys: list[E.Expr] = []
         sets = None
         if group is not None:
@@ -965,45 +968,65 @@ class Analyzer:
         nkeys = len(keys)
         agg_node = N.Aggregate(plan, keys, aggs, sets)
 
+        def key_index(n):
+            """Position of n among the group keys (adding functionally dependent
+            columns as keys during discovery), or None."""
+            k = _expr_key(n)
+            if k in key_sigs:
+                return key_sigs[k]
+            if isinstance(n, E.ColRef) and discovering[0]:
+                for it in dep_items:
+                    if it.offset <= n.index < it.offset + len(it.names):
+                        keys.append(E.ColRef(n.index, n.type, n.typmod, n.name))
+                        key_sigs[k] = len(keys) - 1
+                        return key_sigs[k]
+            return None
+
+        def ungrouped(index):
+            it, ci = self._item_of(scope, index)
+            nm = it.names[ci] if it else "?"
+            qual = f"{it.alias}.{nm}" if it is not None and it.alias else nm
+            return PgError(f'column "{qual}" must appear in the GROUP BY clause or be used in an '
+                           f'aggregate function', errcodes.GROUPING_ERROR)
+
         def mapper(e):
+            from ..plan.physical import _deepcopy_expr
+
             def f(n):
                 if isinstance(n, E.AggRef):
-                    return E.ColRef(nkeys + n.index, n.type, n.typmod, n.name)
-                k = _expr_key(n)
-                if k in key_sigs:
-                    i = key_sigs[k]
+                    return E.ColRef(nkeys_now() + n.index, n.type, n.typmod, n.name)
+                i = key_index(n)
+                if i is not None:
                     return E.ColRef(i, n.type, n.typmod, getattr(n, "name", "?"))
                 if isinstance(n, E.ColRef):
-                    for it in dep_items:
-                        if it.offset <= n.index < it.offset + len(it.names):
-                            # functionally dependent: add as an extra key
-                            keys.append(E.ColRef(n.index, n.type, n.typmod, n.name))
-                            key_sigs[_expr_key(n)] = len(keys) - 1
-                            return None
-                    it, ci = self._item_of(scope, n.index)
-                    nm = it.names[ci] if it else n.name
-                    qual = f"{it.alias}.{nm}" if it is not None and it.alias else nm
-                    raise PgError(f'column "{qual}" must appear in the GROUP BY clause or be used in an '
-                                  f'aggregate function', errcodes.GROUPING_ERROR)
-                if isinstance(n, E.Func) and n.name == "grouping":
-                    return None
+                    raise ungrouped(n.index)
+                if isinstance(n, E.SubPlan):
+                    _remap_outer(n.plan, 0, lambda idx, t, tm: key_index(E.ColRef(idx, t, tm)), ungrouped)
                 return None
 
-            return _map_expr(e, f)
+            return _map_expr(_deepcopy_expr(e), f)
 
-        # functional dependency keys are discovered while mapping; re-map until stable
+        discovering = [bool(dep_items)]
+
+        def nkeys_now():
+            return len(keys)
+
         if dep_items:
-            probe = [t[1] for t in targets]
-            for p in probe:
+            # discover functionally dependent columns first (on copies), then fix the key list
+            for t in targets:
                 try:
-                    mapper(p)
+                    mapper(t[1])
                 except PgError:
                     pass
-            nkeys = len(keys)
-            agg_node.keys = keys
-            for i, a in enumerate(aggs):
-                a.index = i
-            agg_node.width = len(keys) + len(aggs) + (1 if sets is not None else 0)
+            if having_pred_for_deps is not None:
+                try:
+                    mapper(having_pred_for_deps)
+                except PgError:
+                    pass
+            discovering[0] = False
+        nkeys = len(keys)
+        agg_node.keys = keys
+        agg_node.width = len(keys) + len(aggs) + (1 if sets is not None else 0)
         if sets is not None:
             self._grouping_id_col = nkeys + len(aggs)
         return agg_node, mapper, nkeys
@@ -1223,6 +1246,36 @@ def _type_default_name(dt) -> str:
         return (t.elem.name if t.is_array and t.elem is not None else t.name)
     except Exception:
         return "?column?"
+
+
+def _remap_outer(plan, depth, find, fail):
+    """Rewrite OuterRef(depth) inside a subquery plan through find(index) (used when
+    the enclosing row changes shape, e.g. after GROUP BY)."""
+    from .exprs import _node_exprs
+
+    seen = set()
+
+    def fix(e):
+        for n in E.walk(e):
+            if id(n) in seen:
+                continue
+            seen.add(id(n))
+            if isinstance(n, E.OuterRef) and n.depth == depth:
+                i = find(n.index, n.type, n.typmod)
+                if i is None:
+                    raise fail(n.index)
+                n.index = i
+            elif isinstance(n, E.SubPlan):
+                _remap_outer(n.plan, depth + 1, find, fail)
+
+    for node in N.walk(plan):
+        for e in _node_exprs(node):
+            fix(e)
+        if isinstance(node, N.Join) and node.lateral:
+            pass  # walked through N.walk already (right side included)
+        if isinstance(node, N.FunctionScan) and node.lateral:
+            for a in node.args:
+                fix(a)
 
 
 def _width_of(plan) -> int:
