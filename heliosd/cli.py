@@ -1,4 +1,8 @@
-"""Command line: ``heliosd serve``, ``heliosd --version``."""
+"""Command line: ``heliosd serve``, ``heliosd --version``, ``heliosd --help``.
+
+Exit status: 0 after a clean shutdown, 1 when the server cannot start (bad
+configuration, port in use, no password and no trust rule), 2 on usage errors.
+"""
 
 from __future__ import annotations
 
@@ -30,22 +34,33 @@ def main(argv=None) -> int:
     sp.add_argument("--metrics-port", type=int, default=None, help="serve Prometheus /metrics on this port")
     sp.add_argument("--retention", type=float, default=None,
                     help="seconds of history kept for AS OF reads (default 3600)")
-    sp.add_argument("--log-level", default=os.environ.get("HELIOS_LOG_LEVEL", "info"))
+    sp.add_argument("--max-connections", type=int, default=None, help="maximum client sessions (default 10000)")
+    sp.add_argument("--shutdown-timeout", type=float, default=None,
+                    help="seconds a graceful shutdown waits for running statements before canceling them (default 30)")
+    sp.add_argument("--log-level", default=os.environ.get("HELIOS_LOG_LEVEL"),
+                    choices=("debug", "info", "warning", "error"),
+                    help="log verbosity (default info; debug logs every connection)")
     args = ap.parse_args(argv)
     if args.cmd != "serve":
         ap.print_help()
         return 2
-    logging.basicConfig(level=getattr(logging, args.log_level.upper(), logging.INFO),
+    from .errors import PgError
+
+    try:
+        cfg = ServerConfig.load(args.config, data_dir=args.data, host=args.host, port=args.port,
+                                tls_cert=args.tls_cert, tls_key=args.tls_key, engine=args.engine,
+                                trust_loopback=args.trust_loopback, metrics_port=args.metrics_port,
+                                retention_seconds=args.retention, max_connections=args.max_connections,
+                                shutdown_timeout=args.shutdown_timeout, log_level=args.log_level)
+    except PgError as e:
+        print(f"heliosd: {e.message}", file=sys.stderr)
+        return 1
+    logging.basicConfig(level=getattr(logging, str(cfg.log_level).upper(), logging.INFO),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    cfg = ServerConfig.load(args.config, data_dir=args.data, host=args.host, port=args.port,
-                            tls_cert=args.tls_cert, tls_key=args.tls_key, engine=args.engine,
-                            trust_loopback=args.trust_loopback, metrics_port=args.metrics_port,
-                            retention_seconds=args.retention)
     if not cfg.password and not cfg.trust_loopback and not any(r.method == "trust" for r in cfg.hba):
         print("heliosd: refusing to start: set HELIOS_PASSWORD for the superuser, "
               "or pass --trust-loopback to let loopback clients in without a password", file=sys.stderr)
         return 1
-    from .errors import PgError
     from .server.main import run
 
     prof_path = os.environ.get("HELIOS_PROFILE")

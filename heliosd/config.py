@@ -28,53 +28,112 @@ VERSION_STRING = (
 )
 
 
+HBA_METHODS = ("scram-sha-256", "trust", "reject")
+
+
 @dataclass
 class HbaRule:
-    """host-based rule: first match wins; method 'scram-sha-256' | 'trust' | 'reject'."""
+    """One host-based authentication rule; the first rule that matches a
+    connection decides its method: 'scram-sha-256' | 'trust' | 'reject'
+    ('md5' and 'password' are accepted as synonyms of scram-sha-256, as
+    PostgreSQL does for roles that have SCRAM verifiers).
 
-    address: str = "all"  # 'all', 'local', 'loopback', or a CIDR
+    address: 'all', 'local' (unix socket), 'loopback'/'localhost', 'samehost'
+    (not supported: use a CIDR), an IP address or a CIDR (10.0.0.0/8, ::1/128).
+    user / database: 'all' or a comma-separated list of names.
+    """
+
+    address: str = "all"
     user: str = "all"
     database: str = "all"
     method: str = "scram-sha-256"
 
+    def __post_init__(self):
+        import ipaddress
+
+        m = str(self.method).lower()
+        if m in ("md5", "password", "scram"):
+            m = "scram-sha-256"
+        if m not in HBA_METHODS:
+            raise PgError(f'invalid authentication method "{self.method}" in hba rule '
+                          f'(use one of {", ".join(HBA_METHODS)})', errcodes.CONFIG_FILE_ERROR)
+        self.method = m
+        a = str(self.address).strip()
+        if a not in ("all", "local", "loopback", "localhost"):
+            try:
+                ipaddress.ip_network(a, strict=False)
+            except ValueError:
+                raise PgError(f'invalid address "{a}" in hba rule', errcodes.CONFIG_FILE_ERROR) from None
+        self.address = a
+
     def matches(self, peer_ip: str | None, user: str, database: str) -> bool:
         import ipaddress
 
-        if self.user not in ("all", user) and user not in self.user.split(","):
+        if self.user != "all" and user not in [u.strip() for u in self.user.split(",")]:
             return False
-        if self.database not in ("all", database) and database not in self.database.split(","):
+        if self.database != "all" and database not in [d.strip() for d in self.database.split(",")]:
             return False
         a = self.address
         if a == "all":
             return True
         if peer_ip is None:  # unix socket
-            return a in ("local",)
+            return a == "local"
         try:
             ip = ipaddress.ip_address(peer_ip)
         except ValueError:
             return False
         if a in ("loopback", "localhost"):
-            return ip.is_loopback
+            return ip.is_loopback or (getattr(ip, "ipv4_mapped", None) is not None and ip.ipv4_mapped.is_loopback)
         if a == "local":
             return False
-        try:
-            return ip in ipaddress.ip_network(a, strict=False)
-        except ValueError:
-            return False
+        net = ipaddress.ip_network(a, strict=False)
+        if ip.version != net.version and getattr(ip, "ipv4_mapped", None) is not None:
+            ip = ip.ipv4_mapped
+        return ip in net
+
+
+_CONFIG_ALIASES = {"data": "data_dir", "listen": "host", "listen_addresses": "host", "ssl_cert_file": "tls_cert",
+                   "ssl_key_file": "tls_key", "ssl_ca_file": "tls_ca", "retention": "retention_seconds"}
 
 
 @dataclass
 class ServerConfig:
+    """What ``heliosd serve`` runs with.  Sources, later wins: defaults, the
+    TOML file (``--config``), environment (HELIOS_SUPERUSER, HELIOS_PASSWORD),
+    command-line flags.  Example TOML::
+
+        data_dir = "/var/lib/heliosd"
+        host = "0.0.0.0"
+        port = 5433
+        max_connections = 2000
+        [tls]
+        cert = "/etc/heliosd/server.crt"
+        key = "/etc/heliosd/server.key"
+        [settings]               # GUC defaults for every session
+        statement_timeout = "30s"
+        [[hba]]                  # first match wins; no rule matching -> reject
+        address = "127.0.0.1/32"
+        method = "trust"
+        [[hba]]
+        address = "0.0.0.0/0"
+        user = "all"
+        database = "all"
+        method = "scram-sha-256"
+    """
+
     data_dir: str = "./heliosdata"
     host: str = "127.0.0.1"
     port: int = 5433
     engine: str = "lmdb"
     tls_cert: str | None = None
     tls_key: str | None = None
+    tls_ca: str | None = None
     hba: list[HbaRule] = field(default_factory=list)
     trust_loopback: bool = False
     max_connections: int = 10000
-    max_message_size: int = 1 << 30
+    max_message_size: int = (1 << 30) - 1
+    authentication_timeout: float = 60.0
+    shutdown_timeout: float = 30.0
     metrics_port: int | None = None
     retention_seconds: float = 3600.0
     superuser: str = "helios"
@@ -86,18 +145,15 @@ class ServerConfig:
     def load(cls, path: str | None, **overrides) -> "ServerConfig":
         cfg = cls()
         if path:
-            with open(path, "rb") as f:
-                data = tomllib.load(f)
-            for k, v in data.items():
-                if k == "hba":
-                    cfg.hba = [HbaRule(**r) for r in v]
-                elif k == "settings":
-                    cfg.settings = dict(v)
-                elif hasattr(cfg, k):
-                    setattr(cfg, k, v)
-                else:
-                    raise PgError(f'unrecognized configuration parameter "{k}" in {path}',
-                                  errcodes.CONFIG_FILE_ERROR)
+            try:
+                with open(path, "rb") as f:
+                    data = tomllib.load(f)
+            except OSError as e:
+                raise PgError(f'could not open configuration file "{path}": {e.strerror}',
+                              errcodes.CONFIG_FILE_ERROR) from None
+            except tomllib.TOMLDecodeError as e:
+                raise PgError(f'syntax error in configuration file "{path}": {e}', errcodes.CONFIG_FILE_ERROR) from None
+            cfg._apply(data, path)
         for k, v in overrides.items():
             if v is not None:
                 setattr(cfg, k, v)
@@ -109,7 +165,50 @@ class ServerConfig:
                 cfg.hba.append(HbaRule("loopback", "all", "all", "trust"))
                 cfg.hba.append(HbaRule("local", "all", "all", "trust"))
             cfg.hba.append(HbaRule("all", "all", "all", "scram-sha-256"))
+        elif cfg.trust_loopback and overrides.get("trust_loopback"):
+            cfg.hba.insert(0, HbaRule("loopback", "all", "all", "trust"))
+        if cfg.engine not in ("lmdb", "memory"):
+            raise PgError(f'invalid engine "{cfg.engine}" (lmdb or memory)', errcodes.CONFIG_FILE_ERROR)
+        if bool(cfg.tls_cert) != bool(cfg.tls_key):
+            raise PgError("TLS needs both a certificate and a key", errcodes.CONFIG_FILE_ERROR)
         return cfg
+
+    def _apply(self, data: dict, path: str) -> None:
+        import dataclasses
+
+        types = {f.name: f.type for f in dataclasses.fields(self)}
+        for k, v in data.items():
+            k = _CONFIG_ALIASES.get(k, k)
+            if k == "hba":
+                if not isinstance(v, list) or not all(isinstance(r, dict) for r in v):
+                    raise PgError(f"hba in {path} must be an array of tables ([[hba]])", errcodes.CONFIG_FILE_ERROR)
+                try:
+                    self.hba = [HbaRule(**{kk: str(vv) for kk, vv in r.items()}) for r in v]
+                except TypeError as e:
+                    raise PgError(f"invalid hba rule in {path}: {e}", errcodes.CONFIG_FILE_ERROR) from None
+            elif k == "settings":
+                self.settings = {kk: str(vv) if not isinstance(vv, bool) else ("on" if vv else "off")
+                                 for kk, vv in dict(v).items()}
+            elif k == "tls" and isinstance(v, dict):
+                for kk, vv in v.items():
+                    if kk not in ("cert", "key", "ca"):
+                        raise PgError(f'unrecognized configuration parameter "tls.{kk}" in {path}',
+                                      errcodes.CONFIG_FILE_ERROR)
+                    setattr(self, "tls_" + kk, str(vv))
+            elif k in types:
+                t = str(types[k])
+                try:
+                    if t.startswith("int") and not isinstance(v, bool):
+                        v = int(v)
+                    elif t.startswith("float"):
+                        v = float(v)
+                    elif t.startswith("bool") and not isinstance(v, bool):
+                        raise ValueError("expected true or false")
+                except (TypeError, ValueError) as e:
+                    raise PgError(f'invalid value for "{k}" in {path}: {e}', errcodes.CONFIG_FILE_ERROR) from None
+                setattr(self, k, v)
+            else:
+                raise PgError(f'unrecognized configuration parameter "{k}" in {path}', errcodes.CONFIG_FILE_ERROR)
 
 
 # --------------------------------------------------------------------- GUCs

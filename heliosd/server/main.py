@@ -18,7 +18,7 @@ import ssl
 import time
 
 from .. import errcodes
-from ..config import ServerConfig
+from ..config import PG_VERSION, VERSION, ServerConfig
 from ..engine import cluster as CL
 from ..errors import FatalError, PgError
 from ..session.cluster import Cluster
@@ -30,6 +30,10 @@ from .auth import ScramServer
 log = logging.getLogger("heliosd.server")
 
 
+HIGH_WATER = 4 << 20  # pause reading when this much unparsed input is buffered
+LOW_WATER = 1 << 20
+
+
 class Connection(asyncio.Protocol):
     def __init__(self, server: "Server"):
         self.server = server
@@ -37,56 +41,83 @@ class Connection(asyncio.Protocol):
         self.proto = P.ServerProtocol(server.config.max_message_size)
         self.transport = None
         self.session: Session | None = None
-        self.queue: list = []
         self.task = None
         self.peer = None
+        self.peer_port = None
         self.startup_params = None
         self.scram = None
         self.auth_role = None
+        self.auth_user = None
         self.auth_db = None
         self._drain_waiter = None
+        self._data_waiter = None
+        self._idle_timer = None
         self._paused = False
+        self._at_rfq = False  # the last thing sent was ReadyForQuery
         self.closed = False
         self.tls = False
+        self.started = time.monotonic()
 
     # ---------------------------------------------------------- transport callbacks
     def connection_made(self, transport):
         self.transport = transport
         peer = transport.get_extra_info("peername")
-        self.peer = peer[0] if isinstance(peer, tuple) else None
+        if isinstance(peer, tuple):
+            self.peer, self.peer_port = peer[0], peer[1]
         self.server.connections.add(self)
+        if self.server.stopping:
+            self.fatal(PgError("the database system is shutting down", errcodes.CANNOT_CONNECT_NOW))
+            return
+        self._idle_timer = asyncio.get_event_loop().call_later(
+            self.server.config.authentication_timeout, self._auth_timeout)
 
     def data_received(self, data):
-        try:
-            events = self.proto.feed(data)
-        except Exception as e:  # pragma: no cover - the state machine must not raise
-            log.error("protocol error: %s", e)
-            events = [P.Violation(PgError(str(e), errcodes.PROTOCOL_VIOLATION))]
-        if not events:
+        if self.closed:
             return
-        self.queue.extend(events)
-        if self.task is None or self.task.done():
-            self.task = asyncio.get_event_loop().create_task(self._process())
-        if len(self.queue) > 1000 and not self._paused:
+        self.proto.receive_data(data)
+        if self._idle_timer is not None and self.session is not None:
+            self._idle_timer.cancel()
+            self._idle_timer = None
+        if not self._paused and self.proto.buffered > HIGH_WATER:
             self.transport.pause_reading()
             self._paused = True
+        w = self._data_waiter
+        if w is not None:
+            self._data_waiter = None
+            if not w.done():
+                w.set_result(None)
+            return
+        if self.task is None or self.task.done():
+            self.task = asyncio.get_event_loop().create_task(self._process())
+
+    def eof_received(self):
+        return False  # close our side too
 
     def connection_lost(self, exc):
         self.closed = True
+        self.proto.close()
         self.server.connections.discard(self)
-        if self._drain_waiter is not None and not self._drain_waiter.done():
-            self._drain_waiter.set_result(None)
+        if self._idle_timer is not None:
+            self._idle_timer.cancel()
+            self._idle_timer = None
+        for w in (self._drain_waiter, self._data_waiter):
+            if w is not None and not w.done():
+                w.set_result(None)
+        self._drain_waiter = self._data_waiter = None
         if self.session is not None:
             s = self.session
+            log.debug("disconnection: session %s user=%s database=%s host=%s duration=%.3fs", s.pid,
+                      self.auth_user, self.auth_db, self.peer, time.monotonic() - self.started)
             if self.task is not None and not self.task.done():
-                # let a running statement finish or fail; then close the session
+                # let a running statement notice the cancel and end; then close the session
                 self.task.add_done_callback(lambda _t: s.close())
                 s.cancel("connection lost")
             else:
                 s.close()
 
     def pause_writing(self):
-        self._drain_waiter = asyncio.get_event_loop().create_future()
+        if self._drain_waiter is None:
+            self._drain_waiter = asyncio.get_event_loop().create_future()
 
     def resume_writing(self):
         w = self._drain_waiter
@@ -116,21 +147,46 @@ class Connection(asyncio.Protocol):
     def fatal(self, e: PgError):
         f = e.fields()
         f["S"] = f["V"] = "FATAL"
+        if e.code not in (errcodes.ADMIN_SHUTDOWN,):
+            log.info("FATAL %s: %s (host=%s user=%s)", e.code, e.message, self.peer, self.auth_user)
         self.send(P.error_response(f))
         self.close()
 
     def close(self):
         self.proto.close()
-        if self.transport is not None:
+        if self.transport is not None and not self.closed:
             self.transport.close()
+        self.closed = True
+
+    # ---------------------------------------------------------- input
+    def _pull(self):
+        ev = self.proto.next_event()
+        if self._paused and self.proto.buffered < LOW_WATER and not self.closed:
+            self.transport.resume_reading()
+            self._paused = False
+        return ev
+
+    async def next_event(self):
+        """The next protocol event, waiting for bytes if needed (COPY FROM STDIN
+        pulls its CopyData this way); None once the connection is gone."""
+        while True:
+            if self.closed:
+                return None
+            ev = self._pull()
+            if ev is not P.NEED_DATA:
+                return ev
+            self.write_out()
+            fut = asyncio.get_event_loop().create_future()
+            self._data_waiter = fut
+            await fut
 
     # ---------------------------------------------------------- event loop per connection
     async def _process(self):
-        while self.queue:
-            ev = self.queue.pop(0)
-            if self._paused and len(self.queue) < 100:
-                self.transport.resume_reading()
-                self._paused = False
+        while not self.closed:
+            ev = self._pull()
+            if ev is P.NEED_DATA:
+                break
+            self._at_rfq = False
             try:
                 await self._handle(ev)
             except FatalError as e:
@@ -145,8 +201,60 @@ class Connection(asyncio.Protocol):
                 except Exception:
                     pass
                 return
-            if self.closed:
+            if self._at_rfq and self.server.stopping:
+                self.write_out()
+                self.fatal(PgError("terminating connection due to administrator command", errcodes.ADMIN_SHUTDOWN))
                 return
+        self._went_idle()
+
+    def _went_idle(self):
+        """Arm idle_in_transaction_session_timeout / idle_session_timeout, which
+        PostgreSQL starts when it sends ReadyForQuery."""
+        s = self.session
+        if s is None or self.closed or not self._at_rfq:
+            return
+        if self._idle_timer is not None:
+            self._idle_timer.cancel()
+            self._idle_timer = None
+        try:
+            if s.txn_state in ("T", "E"):
+                ms = int(s.get_guc("idle_in_transaction_session_timeout"))
+                cb = self._idle_in_txn_timeout
+            else:
+                ms = int(s.get_guc("idle_session_timeout"))
+                cb = self._idle_session_timeout
+        except (PgError, ValueError):
+            return
+        if ms > 0:
+            self._idle_timer = asyncio.get_event_loop().call_later(ms / 1000.0, cb)
+
+    def _idle_in_txn_timeout(self):
+        self._idle_timer = None
+        if self.closed or (self.task is not None and not self.task.done()) or self.proto.buffered:
+            return
+        self.fatal(PgError("terminating connection due to idle-in-transaction timeout",
+                           errcodes.IDLE_IN_TRANSACTION_SESSION_TIMEOUT))
+
+    def _idle_session_timeout(self):
+        self._idle_timer = None
+        if self.closed or (self.task is not None and not self.task.done()) or self.proto.buffered:
+            return
+        self.fatal(PgError("terminating connection due to idle-session timeout", errcodes.IDLE_SESSION_TIMEOUT))
+
+    def _auth_timeout(self):
+        self._idle_timer = None
+        if self.session is None and not self.closed:
+            log.info("authentication timeout for host=%s", self.peer)
+            self.close()
+
+    def _ready(self):
+        s = self.session
+        s.out.append(P.ready_for_query(s.ready_status()))
+        s.state = "idle in transaction" if s.txn_state == "T" else (
+            "idle in transaction (aborted)" if s.txn_state == "E" else "idle")
+        self._at_rfq = True
+        self._deliver_notifications()
+        self.write_out()
 
     async def _handle(self, ev):
         t = type(ev)
@@ -155,11 +263,7 @@ class Connection(asyncio.Protocol):
             s.state = "active"
             s.query_start = time.time()
             await s.simple_query(ev.sql)
-            s.out.append(P.ready_for_query(s.ready_status()))
-            s.state = "idle in transaction" if s.txn_state == "T" else (
-                "idle in transaction (aborted)" if s.txn_state == "E" else "idle")
-            self._deliver_notifications()
-            self.write_out()
+            self._ready()
             return
         if t in (P.Parse, P.Bind, P.Describe, P.Execute, P.Close):
             await self._extended(ev)
@@ -180,15 +284,22 @@ class Connection(asyncio.Protocol):
             ctx = self.server.ssl_context
             if ctx is not None and not self.tls:
                 self.send(b"S")
+                v = self.proto.ssl_answered(True)
+                if v is not None:
+                    self.fatal(v.error)
+                    return
                 await self._start_tls(ctx)
             else:
                 self.send(b"N")
+                self.proto.ssl_answered(False)
             return
         if t is P.GSSENCRequest:
             self.send(b"N")
+            self.proto.gss_answered(False)
             return
         if t is P.CancelRequest:
-            self.server.cancel(ev.pid, ev.key)
+            ok = self.server.cancel(ev.pid, ev.key)
+            log.debug("cancel request for pid %s from %s: %s", ev.pid, self.peer, "sent" if ok else "no match")
             self.close()
             return
         if t is P.PasswordMessage:
@@ -198,14 +309,19 @@ class Connection(asyncio.Protocol):
             e = ev.error
             self.fatal(e if isinstance(e, PgError) else PgError(str(e), errcodes.PROTOCOL_VIOLATION))
             return
-        if t in (P.CopyData, P.CopyDone, P.CopyFail):
-            if s is not None and getattr(s, "copy_in", None) is not None:
-                await s.copy_in.feed(ev)
-            # CopyData outside COPY is ignored (PostgreSQL does the same)
+        if t is P.MessageError:
+            s._send_error(ev.error)
+            s._after_error()
+            if not ev.extended:
+                self._ready()
             return
+        if t in (P.CopyData, P.CopyDone, P.CopyFail):
+            return  # only COPY FROM STDIN consumes these (it pulls them itself)
         if t is P.FunctionCall:
-            s.out.append(P.error_response(PgError("function call protocol is not supported",
-                                                  errcodes.FEATURE_NOT_SUPPORTED).fields()))
+            s._send_error(PgError("the function call protocol is not supported", errcodes.FEATURE_NOT_SUPPORTED,
+                                  hint="Call the function with a SELECT statement."))
+            s._after_error()
+            self._ready()
             return
 
     async def _start_tls(self, ctx):
@@ -227,15 +343,23 @@ class Connection(asyncio.Protocol):
         if not user:
             raise FatalError("no PostgreSQL user name specified in startup packet", errcodes.INVALID_AUTHORIZATION_SPECIFICATION)
         dbname = params.get("database") or user
+        if ev.needs_negotiation:
+            self.send(P.negotiate_protocol_version(ev.protocol_options))
         if params.get("replication") not in (None, "false", "0", "off"):
-            from ..replication import handle_replication_startup
-
+            try:
+                from ..replication import handle_replication_startup
+            except ImportError:
+                raise FatalError("replication connections are not supported",
+                                 errcodes.FEATURE_NOT_SUPPORTED) from None
             await handle_replication_startup(self, params)
             return
+        log.debug("connection received: host=%s port=%s user=%s database=%s", self.peer, self.peer_port,
+                  user, dbname)
         method = self.server.hba_method(self.peer, user, dbname)
         if method == "reject":
-            raise FatalError(f'no pg_hba.conf entry for host "{self.peer}", user "{user}", database "{dbname}"',
-                             errcodes.INVALID_AUTHORIZATION_SPECIFICATION)
+            enc = "SSL encryption" if self.tls else "no encryption"
+            raise FatalError(f'no pg_hba.conf entry for host "{self.peer or "[local]"}", user "{user}", '
+                             f'database "{dbname}", {enc}', errcodes.INVALID_AUTHORIZATION_SPECIFICATION)
         txn = self.cluster.store.begin()
         try:
             role = CL.get_role_by_name(txn, user)
@@ -270,7 +394,7 @@ class Connection(asyncio.Protocol):
         except FatalError:
             raise
         except Exception as e:
-            log.info("authentication failed for %r from %s: %s", self.auth_user, self.peer, e)
+            log.warning("password authentication failed for user %r from %s: %s", self.auth_user, self.peer, e)
             raise FatalError(f'password authentication failed for user "{self.auth_user}"',
                              errcodes.INVALID_PASSWORD) from None
         self.send(P.auth_sasl_final(server_final.encode()))
@@ -321,6 +445,12 @@ class Connection(asyncio.Protocol):
         out.append(P.backend_key_data(s.pid, s.secret))
         out.append(P.ready_for_query("I"))
         self.send(b"".join(out))
+        self._at_rfq = True
+        if self._idle_timer is not None:
+            self._idle_timer.cancel()
+            self._idle_timer = None
+        log.debug("connection authorized: user=%s database=%s branch=%s host=%s%s", self.auth_user, self.auth_db,
+                  s.branch_name, self.peer, " SSL" if self.tls else "")
 
     def _notify(self, pid, channel, payload):
         self.__dict__.setdefault("pending_notifications", []).append(P.notification(pid, channel, payload))
@@ -505,11 +635,7 @@ class Connection(asyncio.Protocol):
             except PgError as e:
                 s._send_error(e)
         s.portals.pop("", None)
-        s.out.append(P.ready_for_query(s.ready_status()))
-        s.state = "idle in transaction" if s.txn_state == "T" else (
-            "idle in transaction (aborted)" if s.txn_state == "E" else "idle")
-        self._deliver_notifications()
-        self.write_out()
+        self._ready()
 
 
 def _describe_cols(p):
@@ -529,59 +655,117 @@ class Server:
         self.connections: set[Connection] = set()
         self.ssl_context = None
         if config.tls_cert and config.tls_key:
-            ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-            ctx.load_cert_chain(config.tls_cert, config.tls_key)
-            self.ssl_context = ctx
+            self.ssl_context = make_ssl_context(config)
             self.cluster.config.settings.setdefault("ssl", "on")
         self._servers = []
         self.pipeline = None
         self.stopping = False
+        self._vacuum = None
 
     def hba_method(self, peer, user, database) -> str:
+        """First matching rule of config.hba decides: scram-sha-256 | trust | reject."""
         for rule in self.config.hba:
             if rule.matches(peer, user, database):
                 return rule.method
         return "reject"
 
-    def cancel(self, pid, key) -> None:
+    def cancel(self, pid, key) -> bool:
         s = self.cluster.sessions.get(pid)
         if s is not None and s.secret == key:
             s.cancel()
+            return True
+        return False
 
     async def start(self):
         loop = asyncio.get_event_loop()
         self.pipeline = CommitPipeline(self.cluster.store, loop)
-        srv = await loop.create_server(lambda: Connection(self), self.config.host, self.config.port,
-                                       reuse_address=True, backlog=4096)
-        self._servers.append(srv)
+        hosts = [h.strip() for h in str(self.config.host).split(",") if h.strip()] or ["127.0.0.1"]
+        hosts = [None if h == "*" else h for h in hosts]
+        for h in hosts:
+            srv = await loop.create_server(lambda: Connection(self), h, self.config.port,
+                                           reuse_address=True, backlog=4096)
+            self._servers.append(srv)
         if self.config.metrics_port:
-            from .metrics import start_metrics
-
-            start_metrics(self, self.config.host, self.config.metrics_port)
+            try:
+                from .metrics import start_metrics
+            except ImportError:
+                log.warning("metrics endpoint is not available in this build")
+            else:
+                start_metrics(self, self.config.host, self.config.metrics_port)
         from ..storage.vacuum import start_vacuum
 
         self._vacuum = start_vacuum(self.cluster.store, loop)
-        log.info("heliosd listening on %s:%s (data %s)", self.config.host, self.config.port, self.config.data_dir)
+        log.info("heliosd %s (PostgreSQL %s compatible) listening on %s port %s; data %s (%s engine); TLS %s; "
+                 "max_connections %s", VERSION, PG_VERSION, self.config.host, self.config.port,
+                 self.config.data_dir, self.config.engine, "on" if self.ssl_context else "off",
+                 self.config.max_connections)
+        for r in self.config.hba:
+            log.info("hba: address=%s user=%s database=%s method=%s", r.address, r.user, r.database, r.method)
+
+    def _busy(self):
+        return [c for c in self.connections if c.task is not None and not c.task.done()]
 
     async def stop(self):
-        """Graceful shutdown: stop accepting, let running statements and commits finish."""
+        """Graceful shutdown (SIGTERM/SIGINT), like PostgreSQL's fast shutdown but
+        kinder to work in flight:
+
+        1. stop accepting connections;
+        2. idle connections get FATAL 57P01 and are closed (their open
+           transactions roll back); a connection busy with a message finishes
+           it (a COMMIT in flight completes and is acknowledged), then is closed
+           at its next ReadyForQuery;
+        3. after ``shutdown_timeout`` seconds running statements are canceled;
+        4. the commit pipeline drains, then the storage engine is closed.
+        """
         self.stopping = True
         for srv in self._servers:
             srv.close()
-        deadline = time.monotonic() + 10
-        while any(c.task is not None and not c.task.done() for c in self.connections) and \
-                time.monotonic() < deadline:
-            await asyncio.sleep(0.05)
+        n = len(self.connections)
+        busy = self._busy()
+        log.info("shutting down: %d connection(s), %d busy", n, len(busy))
+        admin = PgError("terminating connection due to administrator command", errcodes.ADMIN_SHUTDOWN)
+        for c in list(self.connections):
+            if c.task is None or c.task.done():
+                try:
+                    c.fatal(admin)
+                except Exception:
+                    pass
+        deadline = time.monotonic() + self.config.shutdown_timeout
+        while self._busy() and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+        busy = self._busy()
+        if busy:
+            log.warning("canceling %d statement(s) still running after %.0fs", len(busy),
+                        self.config.shutdown_timeout)
+            for c in busy:
+                if c.session is not None:
+                    c.session.cancel("canceling statement due to administrator command")
+            deadline = time.monotonic() + 5
+            while self._busy() and time.monotonic() < deadline:
+                await asyncio.sleep(0.02)
         if self.pipeline is not None:
             await self.pipeline.idle.wait()
         for c in list(self.connections):
             try:
-                c.send(P.error_response(PgError("terminating connection due to administrator command",
-                                                errcodes.ADMIN_SHUTDOWN, severity="FATAL").fields()))
-                c.close()
+                c.write_out()
+                c.fatal(admin)
             except Exception:
                 pass
+        if self._vacuum is not None:
+            self._vacuum.cancel()
+        await asyncio.sleep(0)
         self.cluster.store.engine.close()
+        log.info("database system is shut down")
+
+
+def make_ssl_context(config: ServerConfig) -> ssl.SSLContext:
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+    ctx.load_cert_chain(config.tls_cert, config.tls_key)
+    if config.tls_ca:
+        ctx.load_verify_locations(config.tls_ca)
+        ctx.verify_mode = ssl.CERT_OPTIONAL
+    return ctx
 
 
 def run(config: ServerConfig) -> None:
@@ -597,12 +781,12 @@ def run(config: ServerConfig) -> None:
     loop.run_until_complete(server.start())
     stop = asyncio.Event()
 
-    def _sig():
-        log.info("shutting down")
+    def _sig(name):
+        log.info("received %s: shutting down", name)
         stop.set()
 
     for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, _sig)
+        loop.add_signal_handler(sig, _sig, sig.name)
     try:
         loop.run_until_complete(stop.wait())
         loop.run_until_complete(server.stop())
