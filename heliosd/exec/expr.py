@@ -263,12 +263,16 @@ class ArrayExpr(Expr):
 
 
 class RowExpr(Expr):
-    __slots__ = ("items",)
+    """ROW(...) or a whole-row reference; ``names`` are the field names of a
+    whole-row reference (None for ROW(...), whose fields are f1, f2...)."""
 
-    def __init__(self, items: list[Expr], type):
+    __slots__ = ("items", "names")
+
+    def __init__(self, items: list[Expr], type, names=None):
         self.items = items
         self.type = type
         self.typmod = -1
+        self.names = names
 
     def children(self):
         return self.items

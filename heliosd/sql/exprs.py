@@ -267,7 +267,7 @@ def _column(an, node: exp.Column, scope):
                 it = s.find_item(name)
                 if it is not None:
                     items = [E.ColRef(it.offset + i, it.types[i], it.typmods[i], n) for i, n in enumerate(it.names)]
-                    return E.RowExpr(items, T.RECORD)
+                    return E.RowExpr(items, T.RECORD, names=list(it.names))
                 s = s.parent
         raise
 
@@ -326,6 +326,7 @@ def make_op(an, sym: str, args: list[E.Expr], position=None) -> E.Expr:
     cand, ptypes = R.select_overload(cands, types, "operator", sym, position)
     cargs = [R.coerce(a, p, -1, "implicit", position) for a, p in zip(args, ptypes)]
     rtype = cand.result_type(ptypes)
+    cand = F.specialize(cand, ptypes, cargs)
     call = E.Call(cand, cargs, rtype, name=sym)
     return _fold(call)
 
@@ -344,6 +345,8 @@ def _fold(e: E.Expr) -> E.Expr:
 
 
 def _binary(an, node, scope, sym):
+    if node.args.get("negate") and sym in _NEGATED:  # sqlglot reads "a !~~ b" as Like(negate=True)
+        sym = _NEGATED[sym]
     left = analyze_expr(an, node.this, scope)
     right_node = node.expression
     if isinstance(right_node, (exp.Any, exp.All)):
@@ -1139,8 +1142,35 @@ def _escape(an, node, scope):
     raise PgError("ESCAPE is only allowed after LIKE", errcodes.SYNTAX_ERROR)
 
 
+    inner = node.this
+    if isinstance(inner, (exp.Like, exp.ILike)):
+        # x [NOT] [I]LIKE pat ESCAPE e  ->  x ~~ like_escape(pat, e)
+        sym = _BINOPS[type(inner)]
+        if inner.args.get("negate"):
+            sym = _NEGATED[sym]
+        left = analyze_expr(an, inner.this, scope)
+        right = analyze_expr(an, inner.expression, scope)
+        esc = analyze_expr(an, node.expression, scope)
+        pat = call_function(an, "like_escape", [R.coerce(right, T.TEXT) if right.type is T.UNKNOWN else right,
+                                                 R.coerce(esc, T.TEXT) if esc.type is T.UNKNOWN else esc], None, node)
+        return make_op(an, sym, [left, pat], _pos(node))
 def _current_user(an, node, scope):
     return call_function(an, "current_user", [], scope, node)
+
+def _unary_op(sym):
+    def h(an, node, scope):
+        return make_op(an, sym, [analyze_expr(an, node.this, scope)], _pos(node))
+
+    return h
+
+
+def _binary_op(sym):
+    def h(an, node, scope):
+        return make_op(an, sym, [analyze_expr(an, node.this, scope), analyze_expr(an, node.expression, scope)],
+                       _pos(node))
+
+    return h
+
 
 
 def _current_schema(an, node, scope):
@@ -1216,6 +1246,10 @@ _HANDLERS = {
 for _name in ("Localtimestamp", "Localtime", "CurrentSchema", "SessionUser"):
     _cls = getattr(exp, _name, None)
     if _cls is not None:
+# operators sqlglot reads as function nodes (the function spellings parse as Anonymous)
+_HANDLERS[exp.StartsWith] = _binary_op("^@")
+if getattr(exp, "Cbrt", None) is not None:
+    _HANDLERS[exp.Cbrt] = _unary_op("||/")
         _HANDLERS[_cls] = _current({"Localtimestamp": "localtimestamp", "Localtime": "localtime",
                                     "CurrentSchema": "current_schema", "SessionUser": "session_user"}[_name])
 

@@ -114,6 +114,7 @@ def analyze_call(an, node: exp.Anonymous, scope, schema=None, window=None, agg_f
                       for w, o in zip(wargs, within.expressions)]
             cand, ptypes = R.select_overload(aggs, [a.type for a in direct + wargs], "function", name, _pos(node))
             cargs = [R.coerce(a, p) for a, p in zip(direct + wargs, ptypes)]
+            cand = F.specialize(cand, ptypes, cargs)
             nd = len(direct)
             ar = E.AggRef(cand, cargs[nd:], cand.result_type(ptypes), False, None,
                           [(cargs[nd + i],) + tuple(worder[i][1:]) for i in range(len(worder))], name=name,
@@ -121,6 +122,7 @@ def analyze_call(an, node: exp.Anonymous, scope, schema=None, window=None, agg_f
             return ar
         cand, ptypes = R.select_overload(aggs, [a.type for a in args], "function", name, _pos(node))
         cargs = [R.coerce(a, p) for a, p in zip(args, ptypes)]
+        cand = F.specialize(cand, ptypes, cargs)
         filt = None
         if agg_filter is not None:
             filt = analyze_expr(an, agg_filter, scope)
@@ -163,6 +165,7 @@ def resolve_call(an, name: str, args: list, node) -> E.Expr:
         pass
     cargs = [R.coerce(a, p) for a, p in zip(args, ptypes)]
     rtype = cand.result_type(ptypes)
+    cand = F.specialize(cand, ptypes, cargs)
     if cand.needs_ctx:
         call = E.Call(cand, cargs, rtype, name=name)
         return call
@@ -251,6 +254,7 @@ def _window_call(an, node, name, cands, args, window, scope, agg_filter, star):
     wfs = [c for c in cands if c.kind in ("w", "a")]
     cand, ptypes = R.select_overload(wfs, [a.type for a in args], "function", name, _pos(node))
     cargs = [R.coerce(a, p) for a, p in zip(args, ptypes)]
+    cand = F.specialize(cand, ptypes, cargs)
     filt = None
     if agg_filter is not None:
         if cand.kind != "a":

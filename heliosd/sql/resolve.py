@@ -180,7 +180,7 @@ def _matches_poly(argtypes, cand_args):
 def expand_args(cand, n: int):
     args = list(cand.args)
     if cand.variadic:
-        if n < len(args) - 1:
+        if n < len(args):  # a VARIADIC parameter takes at least one argument
             return None
         last = args[-1]
         if isinstance(last, str) and last.endswith("array") and last != "anyarray" and False:

@@ -41,7 +41,7 @@ _oid_counter = [90000]
 class Function:
     __slots__ = ("name", "args", "ret", "impl", "strict", "volatility", "template", "filter_safe",
                  "variadic", "retset", "kind", "env", "oid", "needs_ctx", "description", "min_args",
-                 "arg_names", "nulls_hint", "out_columns")
+                 "arg_names", "nulls_hint", "out_columns", "binder")
 
     def __init__(self, name, args, ret, impl=None, *, strict=True, volatility="i", template=None,
                  filter_safe=False, variadic=False, retset=False, kind="f", env=None, needs_ctx=False,
@@ -87,7 +87,7 @@ class Aggregate:
     """
 
     __slots__ = ("name", "args", "ret", "make", "strict", "oid", "kind", "variadic", "min_args",
-                 "ordered_set", "description")
+                 "ordered_set", "description", "binder")
 
     def __init__(self, name, args, ret, make, strict=True, variadic=False, ordered_set=False, oid=None,
                  description=""):
@@ -101,6 +101,7 @@ class Aggregate:
         self.min_args = len(self.args)
         self.ordered_set = ordered_set
         self.description = description
+        self.binder = None
         if oid is None:
             _oid_counter[0] += 1
             oid = _oid_counter[0]
@@ -119,7 +120,7 @@ class WindowFunction:
     """
 
     __slots__ = ("name", "args", "ret", "compute", "oid", "kind", "min_args", "variadic", "strict",
-                 "description")
+                 "description", "binder")
 
     def __init__(self, name, args, ret, compute, min_args=None, oid=None, description=""):
         self.name = name
@@ -131,6 +132,7 @@ class WindowFunction:
         self.variadic = False
         self.strict = False
         self.description = description
+        self.binder = None
         if oid is None:
             _oid_counter[0] += 1
             oid = _oid_counter[0]
@@ -165,6 +167,28 @@ def register_window(wf: WindowFunction) -> WindowFunction:
 def op(symbol: str, left, right, ret, impl=None, **kw) -> Function:
     args = [right] if left is None else [left, right]
     return register(symbol, args, ret, impl, kind="o", **kw)
+
+
+def specialize(cand, argtypes, args=None):
+    """The overload to use at one call site.
+
+    Most overloads are used as they are.  One with a ``binder`` (set as an
+    attribute after registration) needs the call's concrete argument types
+    (``to_json(anyelement)``, ``format(text, VARIADIC any)``, ``json_agg``...):
+    ``binder(copy, argtypes, args)`` fills in ``impl``/``make``/``compute``
+    of a shallow copy, which keeps the overload's name and oid.  ``args`` are
+    the analyzed argument expressions (record field names, constants), or
+    None when unknown.  The analyzer calls this once per call site.
+    """
+    b = getattr(cand, "binder", None)
+    if b is None:
+        return cand
+    import copy
+
+    c = copy.copy(cand)
+    c.binder = None
+    b(c, list(argtypes), args)
+    return c
 
 
 def lookup_functions(name: str) -> list:

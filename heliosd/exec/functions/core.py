@@ -175,10 +175,24 @@ def _fmod(a, b):
     return math.fmod(a, b)
 
 
+def _f4(v):
+    try:
+        return T.to_float4(v)
+    except OverflowError:
+        raise PgError("value out of range: overflow", errcodes.NUMERIC_VALUE_OUT_OF_RANGE) from None
+
+
 def _register_float_arith():
     for a in (T.FLOAT4, T.FLOAT8):
         for b in (T.FLOAT4, T.FLOAT8):
             res = T.FLOAT8 if T.FLOAT8 in (a, b) else T.FLOAT4
+            if res is T.FLOAT4:
+                # float4 arithmetic rounds to single precision (float4pl...)
+                op("+", a, b, res, lambda x, y: _f4(_f_add(x, y)))
+                op("-", a, b, res, lambda x, y: _f4(_f_add(x, -y)))
+                op("*", a, b, res, lambda x, y: _f4(_f_mul(x, y)))
+                op("/", a, b, res, lambda x, y: _f4(_fdiv(x, y)))
+                continue
             op("+", a, b, res, _f_add)
             op("-", a, b, res, lambda x, y: _f_add(x, -y))
             op("*", a, b, res, _f_mul)
