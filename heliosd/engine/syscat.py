@@ -8,6 +8,11 @@ shows its own schema).  Modules register builders with :func:`register`:
     @register("pg_catalog", "pg_namespace")
     def pg_namespace(session, cat) -> VirtualRelation
 
+The relations themselves live in :mod:`heliosd.engine.pgcatalog` (which
+uses PostgreSQL's exact column lists); every pg_catalog/information_schema
+relation PostgreSQL 15 has is registered, the ones heliosd has no rows for
+being empty.
+
 The analyzer asks :func:`virtual_relation` for unqualified names in
 search_path order (pg_catalog first, as PostgreSQL) and for names qualified
 with pg_catalog / information_schema.
@@ -70,6 +75,9 @@ def _load():
 
     for m in pkgutil.iter_modules(pgcatalog.__path__):
         importlib.import_module(f"{pgcatalog.__name__}.{m.name}")
+    from .pgcatalog._base import register_empty_relations
+
+    register_empty_relations()
 
 
 def sequence_relation_scan(rel):

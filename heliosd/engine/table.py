@@ -83,7 +83,7 @@ def format_value(v, type_oid: int) -> str:
 
 class IndexInfo:
     __slots__ = ("oid", "name", "unique", "primary", "key_fn", "pred", "desc", "nulls_first", "col_names",
-                 "key_types", "nulls_not_distinct", "rel", "attnums", "exprs", "constraint_name")
+                 "key_types", "nulls_not_distinct", "rel", "attnums", "exprs", "constraint_name", "pred_exprs")
 
 
 class TableStore:

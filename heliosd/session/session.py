@@ -673,14 +673,20 @@ class Session:
         if txn is None:
             txn = self.store.begin()
             own_txn = True
+        st = runtime.state
+        saved = (st.session, st.ctx)
         try:
             cat = self.catalog(txn)
             env = self.env_for(cat)
             cache = cat.cache.setdefault("plans", {}) if not self._private_catalog(txn) else None
+            # analysis may resolve names ('tasks'::regclass): against this session's catalog
+            st.session = self
+            st.ctx = ExecContext(txn, self.branch_id, cat, None, session=self)
             p = prepare(env, sql, param_types, cache=cache)
             p.token = cat.token
             return p
         finally:
+            st.session, st.ctx = saved
             if own_txn:
                 txn.rollback()
 
@@ -715,6 +721,7 @@ class Session:
             self._send_portal_rows(portal, max_rows)
 
     def _send_portal_rows(self, portal: Portal, max_rows: int) -> None:
+        runtime.state.session = self  # output functions (regclass...) resolve names for this session
         rows = portal.rows
         enc = portal.encoders
         start = portal.pos

@@ -619,6 +619,8 @@ class Analyzer:
                 raise PgError("syntax error at or near \"JOIN\"", errcodes.SYNTAX_ERROR)
             return N.Result()
         plan = self.range_item(frm.this, scope)
+        if isinstance(plan, _LateralMarker):  # first item: outer references are plain correlation
+            plan = plan.plan
         extra = frm.expressions if hasattr(frm, "expressions") else []
         for x in extra or []:
             right = self.range_item(x, scope, lateral_left=plan)

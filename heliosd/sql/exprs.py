@@ -847,6 +847,9 @@ def _bracket(an, node: exp.Bracket, scope):
                 ie = E.Const(int(ix.this) + 1, T.INT4)
             cur = make_op(an, "->", [cur, ie])
         return cur
+    zero_based = base.type.oid in (22, 30)  # int2vector / oidvector: lists with lower bound 0
+    if zero_based:
+        base = R.coerce(base, T.INT2_ARRAY if base.type.oid == 22 else T.OID_ARRAY)
     if not base.type.is_array:
         if base.type is T.UNKNOWN:
             raise PgError("cannot subscript type unknown because it is not an array", errcodes.DATATYPE_MISMATCH)
@@ -865,7 +868,8 @@ def _bracket(an, node: exp.Bracket, scope):
             args.extend([lo_e, hi_e])
         else:
             slices.append(False)
-            args.extend([_index_expr(an, ix, scope)])
+            ie = _index_expr(an, ix, scope)
+            args.extend([make_op(an, "+", [ie, E.Const(1, T.INT4)]) if zero_based else ie])
     is_slice = any(slices)
     fn = _mk_subscript(slices)
     return E.Func(fn, args, base.type if is_slice else et, name="subscript")

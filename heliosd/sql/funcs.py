@@ -70,6 +70,12 @@ def analyze_call(an, node: exp.Anonymous, scope, schema=None, window=None, agg_f
     name = _fname(node)
     if schema not in (None, "pg_catalog", "public", "information_schema"):
         raise PgError(f'schema "{schema}" does not exist', errcodes.INVALID_SCHEMA_NAME, position=_pos(node))
+    if name == "array" and len(node.expressions) == 1 and \
+            isinstance(node.expressions[0], (exp.Select, exp.Union, exp.Subquery)):
+        # ARRAY(subquery): the sublink form (the parser sees a call named "array")
+        from .exprs import _array_ctor
+
+        return _array_ctor(an, exp.Array(expressions=[node.expressions[0]]), scope)
     args, distinct, order, star, named = _split_args(an, node, scope)
     if named:
         raise PgError(f"function {name} does not accept named arguments", errcodes.UNDEFINED_FUNCTION)

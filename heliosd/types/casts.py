@@ -614,6 +614,8 @@ def find_cast(src: PgType, dst: PgType, context="explicit"):
         return e[1] if e[0] <= c else None
     if (src.oid, dst.oid) in PG_CAST:
         return None
+    if (src.oid, dst.oid) in ((22, 1005), (30, 1028)):  # int2vector/oidvector -> int2[]/oid[]: same lists
+        return _identity
     if src.is_array and dst.is_array and src.elem is not None and dst.elem is not None:
         ef = find_cast(src.elem, dst.elem, c)
         if ef is not None:
