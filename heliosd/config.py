@@ -254,6 +254,15 @@ class Guc:
             except ValueError:
                 raise PgError(f'parameter "{self.name}" requires a numeric value',
                               errcodes.INVALID_PARAMETER_VALUE) from None
+        if self.kind == "encoding":
+            # PostgreSQL's clean_encoding_name: case and punctuation do not
+            # matter ('utf-8', "'UTF8'", "unicode"); only UTF8 is served
+            import re
+
+            clean = re.sub(r"[^a-z0-9]", "", v.lower())
+            if clean in ("utf8", "unicode", "sqlascii"):
+                return "UTF8"
+            raise PgError(f'invalid value for parameter "{self.name}": "{v}"', errcodes.INVALID_PARAMETER_VALUE)
         if self.kind == "enum":
             lv = v.strip().lower()
             for c in self.choices:
@@ -294,7 +303,7 @@ GUCS: dict[str, Guc] = {g.name: g for g in [
     _g("server_version", PG_VERSION, report=True, context="internal", category="Preset Options"),
     _g("server_version_num", PG_VERSION_NUM, context="internal", category="Preset Options"),
     _g("server_encoding", "UTF8", report=True, context="internal", category="Preset Options"),
-    _g("client_encoding", "UTF8", report=True, kind="enum", choices=("UTF8", "SQL_ASCII", "UNICODE")),
+    _g("client_encoding", "UTF8", report=True, kind="encoding"),
     _g("DateStyle", "ISO, MDY", report=True),
     _g("IntervalStyle", "postgres", report=True, kind="enum",
        choices=("postgres", "postgres_verbose", "sql_standard", "iso_8601")),

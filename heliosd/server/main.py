@@ -510,7 +510,7 @@ class Connection(asyncio.Protocol):
         s = self.session
         if ev.name and ev.name in s.prepared:
             raise PgError(f'prepared statement "{ev.name}" already exists', errcodes.DUPLICATE_PSTATEMENT)
-        if s.txn_state == "E":
+        if s.txn_state == "E" and not _is_txn_exit(ev.sql):
             raise PgError("current transaction is aborted, commands ignored until end of transaction block",
                           errcodes.IN_FAILED_SQL_TRANSACTION)
         types = []
@@ -539,7 +539,7 @@ class Connection(asyncio.Protocol):
         p = s.prepared.get(ev.statement)
         if p is None:
             raise PgError(f'prepared statement "{ev.statement}" does not exist', errcodes.UNDEFINED_PSTATEMENT)
-        if s.txn_state == "E":
+        if s.txn_state == "E" and not _is_txn_exit(p.sql):
             raise PgError("current transaction is aborted, commands ignored until end of transaction block",
                           errcodes.IN_FAILED_SQL_TRANSACTION)
         n = len(p.param_types)
@@ -587,7 +587,7 @@ class Connection(asyncio.Protocol):
             if p is None:
                 raise PgError(f'prepared statement "{ev.name}" does not exist', errcodes.UNDEFINED_PSTATEMENT)
             s.out.append(P.parameter_description([t.oid for t in p.param_types]))
-            cols = _describe_cols(p)
+            cols = _describe_cols(p, s)
             if cols is None:
                 s.out.append(P.NO_DATA)
             else:
@@ -596,7 +596,7 @@ class Connection(asyncio.Protocol):
             portal = s.portals.get(ev.name)
             if portal is None:
                 raise PgError(f'portal "{ev.name}" does not exist', errcodes.UNDEFINED_CURSOR)
-            cols = _describe_cols(portal.prepared)
+            cols = _describe_cols(portal.prepared, s)
             if cols is None:
                 s.out.append(P.NO_DATA)
             else:
@@ -608,7 +608,7 @@ class Connection(asyncio.Protocol):
         portal = s.portals.get(ev.portal)
         if portal is None:
             raise PgError(f'portal "{ev.portal}" does not exist', errcodes.UNDEFINED_CURSOR)
-        if s.txn_state == "E":
+        if s.txn_state == "E" and not _is_txn_exit(portal.prepared.sql):
             raise PgError("current transaction is aborted, commands ignored until end of transaction block",
                           errcodes.IN_FAILED_SQL_TRANSACTION)
         if portal.done and portal.rows is not None:
@@ -623,7 +623,19 @@ class Connection(asyncio.Protocol):
         if p.kind == "empty":
             s.out.append(P.EMPTY_QUERY)
             return
-        await s.run_portal(portal, ev.max_rows, describe=False)
+        if p.kind != "utility":
+            await s.run_portal(portal, ev.max_rows, describe=False)
+            return
+        # utility statements write RowDescription as the simple protocol wants
+        # it; Execute must not send one (Describe does)
+        start = len(s.out)
+        s.portal_formats = portal.result_formats
+        try:
+            await s.run_portal(portal, ev.max_rows, describe=False)
+        finally:
+            s.portal_formats = None
+        if len(s.out) > start:
+            s.out[start:] = [m for m in s.out[start:] if m[:1] != b"T"]
 
     async def _sync(self):
         s = self.session
@@ -638,13 +650,46 @@ class Connection(asyncio.Protocol):
         self._ready()
 
 
-def _describe_cols(p):
+def _is_txn_exit(sql: str) -> bool:
+    """COMMIT / ROLLBACK [TO]: the statements an aborted transaction still accepts."""
+    from ..sql.lexer import first_words
+
+    try:
+        w = first_words(sql, 1)
+    except PgError:
+        return False
+    return bool(w) and w[0] in ("COMMIT", "ROLLBACK", "END", "ABORT")
+
+
+def _describe_cols(p, s=None):
+    """Result columns a Describe reports for a prepared statement (None: NoData)."""
     if p.kind in ("query", "dml"):
         return p.columns
-    if p.kind == "utility" and p.utility.kind in ("show", "explain", "fetch", "execute"):
-        from ..session.utility import describe_utility
+    if p.kind == "utility" and s is not None:
+        u = p.utility
+        from ..sql.analyze import ResultColumn
+        from .. import types as T
 
-        return describe_utility(p)
+        try:
+            if u.kind == "show":
+                if u.name == "all":
+                    return [ResultColumn("name", T.TEXT), ResultColumn("setting", T.TEXT),
+                            ResultColumn("description", T.TEXT)]
+                from .. import config as CFG
+
+                g = CFG.find_guc(u.name)
+                return [ResultColumn(g.name if g is not None else u.name.lower(), T.TEXT)]
+            if u.kind == "explain":
+                return [ResultColumn("QUERY PLAN", T.TEXT)]
+            if u.kind == "fetch":
+                from ..session.cursors import describe_fetch
+
+                return describe_fetch(s, u)
+            if u.kind == "execute":
+                q = s.prepared.get(u.name)
+                return _describe_cols(q, s) if q is not None else None
+        except PgError:
+            return None
     return None
 
 

@@ -81,7 +81,9 @@ async def _commit(s, u, text, multi):
 
 
 async def _rollback(s, u, text, multi):
-    if s.txn is None or (s.txn_implicit and not multi):
+    if s.txn is None or s.txn_implicit:
+        # outside a block, and inside the implicit block of a multi-statement
+        # query, PostgreSQL warns (and rolls the implicit block back)
         if s.txn is not None:
             s._rollback_txn()
         s.notice("there is no transaction in progress", "25P01", severity="WARNING")
@@ -248,7 +250,7 @@ def _reset_all(s):
 
 async def _discard(s, u, text, multi):
     if u.what == "ALL":
-        if s.txn is not None and not s.txn_implicit:
+        if s.txn is not None and (not s.txn_implicit or multi):
             raise PgError("DISCARD ALL cannot run inside a transaction block", errcodes.ACTIVE_SQL_TRANSACTION)
         _reset_all(s)
         s.prepared.clear()
@@ -554,7 +556,7 @@ async def _revoke(s, u, text, multi):
 
 
 async def _create_database(s, u, text, multi):
-    if s.txn is not None and not s.txn_implicit:
+    if s.txn is not None and (not s.txn_implicit or multi):
         raise PgError("CREATE DATABASE cannot run inside a transaction block", errcodes.ACTIVE_SQL_TRANSACTION)
     if not (s.role.get("super") or s.role.get("createdb")):
         raise PgError("permission denied to create database", errcodes.INSUFFICIENT_PRIVILEGE)
@@ -581,7 +583,7 @@ async def _create_database(s, u, text, multi):
 
 
 async def _drop_database(s, u, text, multi):
-    if s.txn is not None and not s.txn_implicit:
+    if s.txn is not None and (not s.txn_implicit or multi):
         raise PgError("DROP DATABASE cannot run inside a transaction block", errcodes.ACTIVE_SQL_TRANSACTION)
     txn = s.txn
     db = CL.get_database_by_name(txn, u.name)
@@ -643,7 +645,7 @@ async def _checkpoint(s, u, text, multi):
 
 
 async def _vacuum(s, u, text, multi):
-    if s.txn is not None and not s.txn_implicit:
+    if s.txn is not None and (not s.txn_implicit or multi):
         raise PgError("VACUUM cannot run inside a transaction block", errcodes.ACTIVE_SQL_TRANSACTION)
     _cc(s, "VACUUM")
 
@@ -791,7 +793,7 @@ async def _set_role(s, u, text, multi):
 async def _declare(s, u, text, multi):
     from . import cursors as CU
 
-    await CU.declare(s, u)
+    await CU.declare(s, u, multi)
 
 
 async def _fetch(s, u, text, multi):

@@ -814,34 +814,55 @@ def _declare(p: _P, w1):
     return Utility("declare", name=name, options=opts, hold=hold, query=p.rest())
 
 
+def _signed_int(p: _P):
+    """An optionally signed integer, or None if the next token is not one."""
+    k, t, _ = p.peek()
+    sign = 1
+    if k == "op" and t in ("-", "+"):
+        k2, t2, _ = p.peek(1)
+        if k2 != "num" or not t2.isdigit():
+            return None
+        p.next()
+        sign = -1 if t == "-" else 1
+        k, t = k2, t2
+    if k == "num" and t.isdigit():
+        p.next()
+        return sign * int(t)
+    return None
+
+
 def _fetch(p: _P, w1):
     kw = p.next()[1].upper()
     direction = "next"
     count = 1
     w = p.word()
-    k, t, _ = p.peek()
     if w in ("NEXT", "PRIOR", "FIRST", "LAST"):
         p.next()
         direction = w.lower()
     elif w == "ALL":
         p.next()
+        direction = "forward"
         count = None
     elif w in ("FORWARD", "BACKWARD"):
         p.next()
         direction = w.lower()
         if p.accept("ALL"):
             count = None
-        elif p.peek()[0] == "num":
-            count = int(p.next()[1])
+        else:
+            n = _signed_int(p)
+            if n is not None:
+                count = n
     elif w in ("ABSOLUTE", "RELATIVE"):
         p.next()
         direction = w.lower()
-        count = int(p.next()[1])
-    elif k == "num":
-        count = int(p.next()[1])
-    elif k == "op" and t == "-":
-        p.next()
-        count = -int(p.next()[1])
+        count = _signed_int(p)
+        if count is None:
+            p.error()
+    else:
+        n = _signed_int(p)
+        if n is not None:
+            direction = "forward"
+            count = n
     p.accept("FROM", "IN")
     name = p.ident()
     return Utility("fetch", name=name, direction=direction, count=count, move=(kw == "MOVE"))

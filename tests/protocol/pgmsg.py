@@ -165,10 +165,27 @@ class RawConn:
     def until_ready(self, timeout: float = 10.0) -> list:
         return self.recv_until(lambda m: m[0] in ("Z", "EOF"), timeout)
 
-    def login(self, user: str, database: str = "postgres", **params) -> list:
+    def login(self, user: str, database: str = "postgres", password: str | None = None, **params) -> list:
+        """Startup (+ SCRAM-SHA-256 when the server asks and a password is given)."""
         p = {"user": user, "database": database, **params}
         self.send(startup(p))
-        msgs = self.until_ready()
+        msgs = self.recv_until(lambda m: m[0] in ("Z", "E", "EOF") or (m[0] == "R" and m[1][:4] != b"\0\0\0\0"))
+        t, pl = msgs[-1]
+        if t == "R":
+            (code,) = struct.unpack_from("!I", pl)
+            if code != 10 or password is None:
+                raise RuntimeError(f"server wants authentication {code}")
+            import scramp
+
+            client = scramp.ScramClient(["SCRAM-SHA-256"], user, password)
+            first = client.get_client_first().encode()
+            self.send(msg(b"p", z("SCRAM-SHA-256") + struct.pack("!i", len(first)) + first))
+            m = self.recv_until(lambda m: m[0] in ("R", "E", "EOF"))
+            if m[-1][0] != "R":
+                raise RuntimeError(error_fields(m[-1][1]) if m[-1][0] == "E" else "closed")
+            client.set_server_first(m[-1][1][4:].decode())
+            self.send(msg(b"p", client.get_client_final().encode()))
+            msgs = self.until_ready()
         for t, pl in msgs:
             if t == "K":
                 self.pid, self.key = struct.unpack("!ii", pl)
