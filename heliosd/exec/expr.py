@@ -307,7 +307,7 @@ class SubPlan(Expr):
     left-hand expression(s).
     """
 
-    __slots__ = ("kind", "plan", "correlated", "left", "test", "runner")
+    __slots__ = ("kind", "plan", "correlated", "left", "test", "runner", "test_ir")
 
     def __init__(self, kind: str, plan, correlated: bool, type, left: list[Expr] | None = None, test=None):
         self.kind = kind
@@ -317,6 +317,7 @@ class SubPlan(Expr):
         self.typmod = -1
         self.left = left or []
         self.test = test
+        self.test_ir = None  # [(operator Function, right-side expr over ColRef(1))] for ANY/ALL
         self.runner = None  # bound by the executor: callable(outer_rows) -> result
 
     def children(self):

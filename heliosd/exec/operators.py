@@ -1115,6 +1115,8 @@ def bind_subplan(sp, op):
     kind = sp.kind
     corr = sp.correlated
     key = id(sp)
+    hashed = (kind == "any" and not corr and sp.test_ir is not None and
+              all(fn.name == "=" and fn.template == "({0} == {1})" for fn, _r in sp.test_ir))
 
     def runner(r, o, left):
         ctx = runtime.state.ctx
@@ -1147,7 +1149,11 @@ def bind_subplan(sp, op):
                 else:
                     rows = rows_of(op, ctx)
                     if not corr:
+                        if hashed:
+                            rows = _HashedRows(sp, rows)
                         ctx.subplan_cache[key] = rows
+                if type(rows) is _HashedRows:
+                    return rows.lookup(left)
                 res = _any_all(sp, left, rows)
                 return res
         finally:
@@ -1157,6 +1163,41 @@ def bind_subplan(sp, op):
         return res
 
     sp.runner = runner
+
+
+class _HashedRows:
+    """x IN (uncorrelated subquery) with Python-compatible equality: a set
+    lookup per outer row instead of a scan of the subquery's rows, with SQL's
+    NULL semantics (no match + any NULL on the right = NULL)."""
+
+    __slots__ = ("values", "has_null", "rows", "sp")
+
+    def __init__(self, sp, rows):
+        self.sp = sp
+        self.rows = rows
+        self.values = set()
+        self.has_null = False
+        tests = sp.test
+        for row in rows:
+            vals = []
+            for i, (_cf, conv) in enumerate(tests):
+                v = row[i]
+                if v is not None and conv is not None:
+                    v = conv((None, v))
+                vals.append(v)
+            if None in vals:
+                self.has_null = True
+            else:
+                self.values.add(hashable(tuple(vals)))
+
+    def lookup(self, left):
+        if not self.rows:
+            return False
+        if None in left:
+            return _any_all(self.sp, left, self.rows)
+        if hashable(tuple(left)) in self.values:
+            return True
+        return None if self.has_null else False
 
 
 def _any_all(sp, left, rows):

@@ -102,7 +102,166 @@ def push_filters_into_scans(node: N.Node) -> N.Node:
     return _map(node, f)
 
 
-RULES = (merge_filters, push_filters_into_joins, merge_filters, push_filters_into_scans)
+def _strip_project(plan):
+    """(inner plan, projection exprs or None) below a subquery's select list."""
+    proj = None
+    p = plan
+    while isinstance(p, (N.Project, N.Limit)):
+        if isinstance(p, N.Limit):
+            lim = p.limit
+            if p.offset is not None or not (lim is None or isinstance(lim, E.Const) and (lim.value or 0) >= 1):
+                return None, None
+        elif proj is None:
+            proj = p.exprs
+        else:
+            proj = [_subst_cols(e, proj) for e in proj] if False else None
+            return None, None
+        p = p.child
+    return p, proj
+
+
+def _subst_cols(e, exprs):
+    return e
+
+
+def _only_depth0(e) -> bool:
+    for n in E.walk(e):
+        if isinstance(n, E.SubPlan):
+            return False
+    return True
+
+
+def _to_join_side(e, lw):
+    """Inner-side expression -> join-condition expression: inner ColRef(j) ->
+    ColRef(lw + j); OuterRef(0, i) -> ColRef(i) (the outer query's row);
+    deeper OuterRefs move one level up."""
+    from .physical import _deepcopy_expr
+
+    def f(n):
+        if isinstance(n, E.ColRef):
+            return E.ColRef(lw + n.index, n.type, n.typmod, n.name)
+        if isinstance(n, E.OuterRef):
+            if n.depth == 0:
+                return E.ColRef(n.index, n.type, n.typmod, n.name)
+            return E.OuterRef(n.depth - 1, n.index, n.type, n.typmod, n.name)
+        return None
+
+    return E.transform(_deepcopy_expr(e), f)
+
+
+def _has_outer(e, depth=0) -> bool:
+    return any(isinstance(n, E.OuterRef) for n in E.walk(e))
+
+
+def _plan_outer_refs_only_in(inner, filters_ok) -> bool:
+    """True when OuterRefs appear only in the top filter conjuncts we will move."""
+    from ..sql.exprs import _node_exprs
+
+    for node in N.walk(inner):
+        if node is filters_ok:
+            continue
+        for e in _node_exprs(node):
+            for n in E.walk(e):
+                if isinstance(n, E.OuterRef):
+                    return False
+                if isinstance(n, E.SubPlan):
+                    from ..sql.exprs import plan_uses_outer
+
+                    if plan_uses_outer(n.plan, 1):
+                        return False
+        if isinstance(node, (N.Aggregate, N.Window, N.SetOp, N.Distinct, N.RecursiveUnion, N.CteScan,
+                             N.WorkTableScan, N.ProjectSet, N.LockRows)):
+            return False
+        if isinstance(node, N.Join) and node.lateral:
+            return False
+        if isinstance(node, N.FunctionScan) and node.lateral:
+            return False
+    return True
+
+
+def _semi_join(child, sp, negate):
+    """Turn [NOT] EXISTS / IN (subquery) into a semi/anti join, or None."""
+    inner, proj = _strip_project(sp.plan)
+    if inner is None:
+        return None
+    lw = child.width
+    moved = []
+    top = inner
+    if isinstance(inner, N.Filter):
+        keep = []
+        for c in _conj(inner.pred):
+            if _has_outer(c):
+                if not _only_depth0(c):
+                    return None
+                moved.append(c)
+            else:
+                keep.append(c)
+        top = inner
+        if not _plan_outer_refs_only_in(inner.child, None):
+            return None
+        right = N.Filter(inner.child, _and(keep)) if keep else inner.child
+    else:
+        if not _plan_outer_refs_only_in(inner, None):
+            return None
+        right = inner
+    _ = top
+    conds = [_to_join_side(c, lw) for c in moved]
+    if sp.kind == "any":
+        if sp.test_ir is None or proj is None or len(proj) != len(sp.left):
+            return None
+        for (fn, rconv), left, pe in zip(sp.test_ir, sp.left, proj):
+            if fn.name != "=" or _has_outer(pe) or any(isinstance(n, E.SubPlan) for n in E.walk(pe)):
+                return None
+
+            def sub1(n, pe=pe):
+                if isinstance(n, E.ColRef) and n.index == 1:
+                    return _to_join_side(pe, lw)
+                return None
+
+            from .physical import _deepcopy_expr
+
+            rhs = E.transform(_deepcopy_expr(rconv), sub1)
+            conds.append(E.Call(fn, [left, rhs], T.BOOL, name="="))
+        kind = "semi"
+    else:
+        kind = "anti" if negate else "semi"
+    if sp.kind == "any" and negate:
+        return None
+    return N.Join(kind, child, right, _and(conds) if conds else None)
+
+
+def decorrelate_sublinks(node: N.Node) -> N.Node:
+    """WHERE [NOT] EXISTS (correlated subquery) and WHERE x IN (subquery) become
+    semi/anti joins (hashable, index-nested-loopable) instead of a subquery run
+    per outer row.  NOT IN keeps its subplan (its NULL semantics differ from an
+    anti join)."""
+
+    def f(n):
+        if not isinstance(n, N.Filter):
+            return n
+        child = n.child
+        rest = []
+        changed = False
+        for c in _conj(n.pred):
+            sp, negate = None, False
+            if isinstance(c, E.SubPlan) and c.kind in ("exists", "any"):
+                sp = c
+            elif isinstance(c, E.Not) and isinstance(c.arg, E.SubPlan) and c.arg.kind == "exists":
+                sp, negate = c.arg, True
+            j = _semi_join(child, sp, negate) if sp is not None else None
+            if j is None:
+                rest.append(c)
+            else:
+                child = j
+                changed = True
+        if not changed:
+            return n
+        return N.Filter(child, _and(rest)) if rest else child
+
+    return _map(node, f)
+
+
+RULES = (decorrelate_sublinks, merge_filters, push_filters_into_joins, merge_filters, push_filters_into_scans)
 
 
 def optimize(node: N.Node) -> N.Node:

@@ -789,6 +789,7 @@ def _sublink_any(an, sym, left, sub, scope, node, kind="any", negate_all=False):
         raise PgError("subquery has too many columns" if len(q.columns) > len(lefts) else
                       "subquery has too few columns", errcodes.SYNTAX_ERROR, position=_pos(node))
     tests = []
+    test_ir = []
     coerced_left = []
     for i, (l, c) in enumerate(zip(lefts, q.columns)):
         cmp = make_op(an, sym, [E.ColRef(0, l.type, l.typmod), E.ColRef(1, c.type, c.typmod)], _pos(node))
@@ -799,8 +800,10 @@ def _sublink_any(an, sym, left, sub, scope, node, kind="any", negate_all=False):
         rconv = cmp.args[1]
         tests.append((E.compile_expr(E.Call(cmp.fn, [E.ColRef(0, lt), E.ColRef(1, rconv.type)], T.BOOL)),
                       E.compile_expr(rconv) if not (isinstance(rconv, E.ColRef)) else None))
+        test_ir.append((cmp.fn, rconv))
     corr = plan_uses_outer(q.plan, 0)
     sp = E.SubPlan("all" if (kind == "all") else "any", q.plan, corr, T.BOOL, left=coerced_left, test=tests)
+    sp.test_ir = test_ir
     if negate_all:
         return E.Not(sp, T.BOOL)
     return sp
@@ -1143,9 +1146,6 @@ def _identifier(an, node, scope):
 
 
 def _escape(an, node, scope):
-    raise PgError("ESCAPE is only allowed after LIKE", errcodes.SYNTAX_ERROR)
-
-
     inner = node.this
     if isinstance(inner, (exp.Like, exp.ILike)):
         # x [NOT] [I]LIKE pat ESCAPE e  ->  x ~~ like_escape(pat, e)
@@ -1158,8 +1158,8 @@ def _escape(an, node, scope):
         pat = call_function(an, "like_escape", [R.coerce(right, T.TEXT) if right.type is T.UNKNOWN else right,
                                                  R.coerce(esc, T.TEXT) if esc.type is T.UNKNOWN else esc], None, node)
         return make_op(an, sym, [left, pat], _pos(node))
-def _current_user(an, node, scope):
-    return call_function(an, "current_user", [], scope, node)
+    raise PgError("ESCAPE is only allowed after LIKE", errcodes.SYNTAX_ERROR)
+
 
 def _unary_op(sym):
     def h(an, node, scope):
@@ -1175,6 +1175,9 @@ def _binary_op(sym):
 
     return h
 
+
+def _current_user(an, node, scope):
+    return call_function(an, "current_user", [], scope, node)
 
 
 def _current_schema(an, node, scope):
@@ -1247,13 +1250,27 @@ _HANDLERS = {
     exp.Escape: _escape,
     exp.Select: _select_as_expr,
 }
-for _name in ("Localtimestamp", "Localtime", "CurrentSchema", "SessionUser"):
-    _cls = getattr(exp, _name, None)
-    if _cls is not None:
+def _overlaps(an, node, scope):
+    args = []
+    for side in (node.this, node.expression):
+        items = side.expressions if isinstance(side, exp.Tuple) else [side]
+        if len(items) != 2:
+            raise PgError("wrong number of parameters on left side of OVERLAPS expression" if side is node.this else
+                          "wrong number of parameters on right side of OVERLAPS expression",
+                          errcodes.SYNTAX_ERROR, position=_pos(node))
+        args.extend(analyze_expr(an, x, scope) for x in items)
+    return call_function(an, "overlaps", args, scope, node)
+
+
+if getattr(exp, "Overlaps", None) is not None:
+    _HANDLERS[exp.Overlaps] = _overlaps
 # operators sqlglot reads as function nodes (the function spellings parse as Anonymous)
 _HANDLERS[exp.StartsWith] = _binary_op("^@")
 if getattr(exp, "Cbrt", None) is not None:
     _HANDLERS[exp.Cbrt] = _unary_op("||/")
+for _name in ("Localtimestamp", "Localtime", "CurrentSchema", "SessionUser"):
+    _cls = getattr(exp, _name, None)
+    if _cls is not None:
         _HANDLERS[_cls] = _current({"Localtimestamp": "localtimestamp", "Localtime": "localtime",
                                     "CurrentSchema": "current_schema", "SessionUser": "session_user"}[_name])
 
