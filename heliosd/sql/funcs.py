@@ -64,6 +64,34 @@ def _split_args(an, node, scope):
     return args, distinct, order, star, named
 
 
+def _named_args(name, args, named, cands, node):
+    """Positional arguments for a call with ``name => value`` arguments (functions with arg_names)."""
+    for c in cands:
+        names = getattr(c, "arg_names", None)
+        if not names or c.kind != "f" or any(k not in names for k in named):
+            continue
+        if any(names.index(k) < len(args) for k in named):
+            continue
+        defaults = getattr(c, "arg_defaults", None) or {}
+        out = list(args)
+        last = max(names.index(k) for k in named)
+        for i in range(len(args), last + 1):
+            nm = names[i]
+            if nm in named:
+                out.append(named[nm])
+            elif nm in defaults:
+                out.append(E.Const(defaults[nm], c.args[i]))
+            else:
+                break
+        else:
+            return out
+    raise PgError(f"function {name}({', '.join(R.type_name(a.type) for a in args)}"
+                  f"{', ' if args else ''}{', '.join(k + ' => ' + R.type_name(v.type) for k, v in named.items())})"
+                  " does not exist", errcodes.UNDEFINED_FUNCTION, position=_pos(node),
+                  hint="No function matches the given name and argument types. "
+                       "You might need to add explicit type casts.")
+
+
 def analyze_call(an, node: exp.Anonymous, scope, schema=None, window=None, agg_filter=None, within=None):
     from .exprs import _coalesce_args, analyze_expr, nullif_expr
 
@@ -78,7 +106,7 @@ def analyze_call(an, node: exp.Anonymous, scope, schema=None, window=None, agg_f
         return _array_ctor(an, exp.Array(expressions=[node.expressions[0]]), scope)
     args, distinct, order, star, named = _split_args(an, node, scope)
     if named:
-        raise PgError(f"function {name} does not accept named arguments", errcodes.UNDEFINED_FUNCTION)
+        args = _named_args(name, args, named, F.lookup_functions(name), node)
     low = name
     if window is None and agg_filter is None and within is None and not distinct and not order:
         if low == "coalesce":
