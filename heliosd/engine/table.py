@@ -83,7 +83,7 @@ def format_value(v, type_oid: int) -> str:
 
 class IndexInfo:
     __slots__ = ("oid", "name", "unique", "primary", "key_fn", "pred", "desc", "nulls_first", "col_names",
-                 "key_types", "nulls_not_distinct", "rel", "attnums", "exprs", "constraint_name", "pred_exprs")
+                 "key_types", "nulls_not_distinct", "rel", "attnums", "exprs", "constraint_name", "pred_exprs", "constraint")
 
 
 class TableStore:
@@ -146,6 +146,8 @@ class TableStore:
         info.exprs = [k.expr for k in idx.keys]
         con = self.cat.constraints.get(idx.constraint) if idx.constraint else None
         info.constraint_name = con.name if con else irel.name
+        info.constraint = con
+        info.pred_exprs = None
         names = []
         types = []
         fns = []
@@ -238,11 +240,16 @@ class TableStore:
             out.append((info, vals, ek(vals, info.desc, info.nulls_first) + key))
         return out
 
-    def _check_unique(self, txn, bid: int, info: IndexInfo, vals, key: bytes) -> None:
+    def _check_unique(self, txn, bid: int, info: IndexInfo, vals, key: bytes, ctx=None, others=()) -> None:
         if not info.nulls_not_distinct and any(v is None for v in vals):
             return
         prefix = keycode.encode_key(vals, info.desc, info.nulls_first)
         txn.lock(lkey(bid, info.oid, prefix), EXCLUSIVE)
+        con = info.constraint
+        if con is not None and con.deferrable and ctx is not None:
+            # DEFERRABLE unique constraints are checked at statement end (or commit)
+            ctx.queue_fk_check(("unique", self.oid, info.oid, tuple(vals)), con)
+            return
         for _ik, other in txn.scan(bid, info.oid, prefix, keycode.prefix_successor(prefix), latest=True):
             if other != key:
                 # the entry may be stale only if its row is gone; entries are
@@ -283,13 +290,13 @@ class TableStore:
         entries = self._index_entries(row, key)
         for info, vals, _ek in entries:
             if info.unique:
-                self._check_unique(txn, bid, info, vals, key)
-        if self.fks:
-            self._check_fks(txn, bid, row, None, ctx)
+                self._check_unique(txn, bid, info, vals, key, ctx)
         base = self._base_for_write(txn, bid, key) if self.pk is not None else 0
         txn.put(bid, self.oid, key, self.encode_row(row), base=base)
         for _info, _vals, ik in entries:
             txn.put(bid, _info.oid, ik, key)
+        if self.fks:
+            self._check_fks(txn, bid, row, None, ctx)
         return key
 
     def update(self, txn, bid: int, key: bytes, old, new, ctx=None) -> bytes:
@@ -311,11 +318,11 @@ class TableStore:
                     schema=self._schema(), table=self.rel.name, constraint=self.pk.constraint_name)
         for info, vals, ik in new_entries:
             if info.unique and ik not in old_entries:
-                self._check_unique_update(txn, bid, info, vals, new_key, key)
-        if self.fks:
-            self._check_fks(txn, bid, new, old, ctx)
-        if self.referenced_by and ctx is not None:
-            ctx.on_parent_update(self, bid, key, old, new)
+                con = info.constraint
+                if con is not None and con.deferrable and ctx is not None:
+                    self._check_unique(txn, bid, info, vals, new_key, ctx)
+                else:
+                    self._check_unique_update(txn, bid, info, vals, new_key, key)
         base = self._base_for_write(txn, bid, key)
         if new_key != key:
             txn.put(bid, self.oid, key, None, base=base)
@@ -330,6 +337,10 @@ class TableStore:
         for info, _vals, ik in new_entries:
             if ik not in old_entries:
                 txn.put(bid, info.oid, ik, new_key)
+        if self.referenced_by and ctx is not None:
+            ctx.on_parent_update(self, bid, key, old, new)
+        if self.fks:
+            self._check_fks(txn, bid, new, old, ctx)
         return new_key
 
     def _check_unique_update(self, txn, bid, info, vals, new_key, old_key):
@@ -345,12 +356,12 @@ class TableStore:
                     schema=self._schema(), table=self.rel.name, constraint=info.constraint_name)
 
     def delete(self, txn, bid: int, key: bytes, old, ctx=None) -> None:
-        if self.referenced_by and ctx is not None:
-            ctx.on_parent_delete(self, bid, key, old)
         base = self._base_for_write(txn, bid, key)
         txn.put(bid, self.oid, key, None, base=base)
         for info, _vals, ik in self._index_entries(old, key):
             txn.put(bid, info.oid, ik, None)
+        if self.referenced_by and ctx is not None:
+            ctx.on_parent_delete(self, bid, key, old)
 
     def lock_row(self, txn, bid: int, key: bytes, mode=EXCLUSIVE, nowait=False) -> None:
         txn.lock(lkey(bid, self.oid, key), mode, nowait)
@@ -360,16 +371,37 @@ class TableStore:
 
     # ------------------------------------------------------------- foreign keys
     def _check_fks(self, txn, bid, row, old, ctx) -> None:
+        """Queue the referencing-side checks (PostgreSQL runs them as AFTER
+        triggers: at the end of the statement, or at COMMIT when deferred)."""
         for con in self.fks:
             vals = tuple(row[self.pos[a]] for a in con.columns)
             if any(v is None for v in vals):
                 continue  # MATCH SIMPLE: any NULL satisfies
             if old is not None and tuple(old[self.pos[a]] for a in con.columns) == vals:
                 continue
-            parent = ctx.table_store(con.ref_table) if ctx is not None else None
-            if parent is None:
+            if ctx is None:
                 raise PgError("foreign key check needs an execution context", errcodes.INTERNAL_ERROR)
-            if not parent.find_by_columns(txn, bid, con.ref_columns, vals, lock=SHARE):
+            ctx.queue_fk_check(("child", self.oid, con.oid, vals), con)
+
+    def run_unique_check(self, txn, bid, index_oid, vals) -> None:
+        """Deferred uniqueness: at most one live row may hold vals."""
+        info = next((i for i in self.indexes if i.oid == index_oid), None)
+        if info is None:
+            return
+        prefix = keycode.encode_key(list(vals), info.desc, info.nulls_first)
+        holders = set()
+        for _ik, pk in txn.scan(bid, info.oid, prefix, keycode.prefix_successor(prefix), latest=True):
+            if txn.get(bid, self.oid, pk, latest=True) is not None:
+                holders.add(pk)
+        if len(holders) > 1:
+            raise PgError(
+                f'duplicate key value violates unique constraint "{info.constraint_name}"',
+                errcodes.UNIQUE_VIOLATION, detail=self._key_detail(info, vals) + " already exists.",
+                schema=self._schema(), table=self.rel.name, constraint=info.constraint_name)
+
+    def run_child_check(self, txn, bid, con, vals, ctx) -> None:
+        parent = ctx.table_store(con.ref_table)
+        if not parent.find_by_columns(txn, bid, con.ref_columns, vals, lock=SHARE):
                 ref = parent.rel
                 cols = ", ".join(quote_ident(self.live[self.pos[a]].name) for a in con.columns)
                 shown = ", ".join(format_value(v, self.live[self.pos[a]].type_oid)

@@ -34,6 +34,7 @@ class ExecContext:
         self.fk = None  # foreign-key action handler (exec.dml.FkActions)
         self.processed = 0  # rows affected (command tag)
         self.notices: list = []
+        self.fk_pending: dict | None = None
 
     def check(self) -> None:
         """Called at yield points: honour cancellation and statement_timeout."""
@@ -51,8 +52,40 @@ class ExecContext:
         if self.fk is not None:
             self.fk.parent_update(self, store, bid, key, old, new)
 
+    # ------------------------------------------------------------- AFTER-trigger style checks
+    def queue_fk_check(self, item, con) -> None:
+        """Referential checks run at statement end (NO ACTION, referencing side)
+        or at COMMIT for INITIALLY DEFERRED constraints (PostgreSQL's RI
+        triggers).  Duplicates collapse."""
+        sess = self.session
+        if con.deferrable and sess is not None:
+            mode = getattr(sess, "constraints_mode", None)
+            if mode == "deferred" or (mode is None and con.deferred):
+                sess.defer_fk_check(item, con)
+                return
+        if self.fk_pending is None:
+            self.fk_pending = {}
+        self.fk_pending[item] = con
+
+    def run_fk_checks(self) -> None:
+        while self.fk_pending:
+            pending, self.fk_pending = self.fk_pending, None
+            for item, con in pending.items():
+                run_fk_check(self, item, con)
+
     def notice(self, message: str, code: str = "00000", **kw):
         self.notices.append(PgError(message, code, severity="NOTICE", **kw))
 
 
 _ = errcodes
+
+
+def run_fk_check(ctx, item, con) -> None:
+    kind = item[0]
+    if kind == "child":
+        store = ctx.table_store(item[1])
+        store.run_child_check(ctx.txn, ctx.bid, con, item[3], ctx)
+    elif kind == "parent":
+        ctx.fk.check_still_referenced(ctx, item, con)
+    elif kind == "unique":
+        ctx.table_store(item[1]).run_unique_check(ctx.txn, ctx.bid, item[2], item[3])

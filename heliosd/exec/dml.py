@@ -237,29 +237,7 @@ class FkActions:
             vals = tuple(old[store.pos[a]] for a in con.ref_columns)
             if any(v is None for v in vals):
                 continue
-            child, rows = self._children(ctx, store, con, vals)
-            if not rows:
-                continue
-            act = con.on_delete
-            if act in ("a", "r"):
-                if child.oid == store.oid and all(k == key for k, _r in rows):
-                    continue
-                raise self._error(ctx, store, con, vals)
-            for ckey, crow in rows:
-                child.lock_row(ctx.txn, bid, ckey, EXCLUSIVE)
-                if act == "c":
-                    if child.oid == store.oid and ckey == key:
-                        continue
-                    v = ctx.txn.get(bid, child.oid, ckey, latest=True)
-                    if v is None:
-                        continue
-                    child.delete(ctx.txn, bid, ckey, child.decode_row(v), ctx)
-                else:
-                    new = list(crow)
-                    for a in con.columns:
-                        p = child.pos[a]
-                        new[p] = None if act == "n" else self._default(ctx, con.table, a)
-                    child.update(ctx.txn, bid, ckey, crow, tuple(new), ctx)
+            self._parent_action(ctx, store, bid, con, con.on_delete, vals, None)
 
     def parent_update(self, ctx, store, bid, key, old, new):
         for con in store.referenced_by:
@@ -267,24 +245,51 @@ class FkActions:
             nvals = tuple(new[store.pos[a]] for a in con.ref_columns)
             if ovals == nvals or any(v is None for v in ovals):
                 continue
-            child, rows = self._children(ctx, store, con, ovals)
-            if not rows:
+            self._parent_action(ctx, store, bid, con, con.on_update, ovals, nvals)
+
+    def _parent_action(self, ctx, store, bid, con, act, vals, nvals):
+        if act == "a":
+            # NO ACTION: checked at the end of the statement (or at COMMIT if deferred)
+            ctx.queue_fk_check(("parent", store.oid, con.oid, vals), con)
+            return
+        child, rows = self._children(ctx, store, con, vals)
+        if not rows:
+            return
+        if act == "r":
+            raise self._error(ctx, store, con, vals)
+        for ckey, crow in rows:
+            child.lock_row(ctx.txn, bid, ckey, EXCLUSIVE)
+            v = ctx.txn.get(bid, child.oid, ckey, latest=True)
+            if v is None:
                 continue
-            act = con.on_update
-            if act in ("a", "r"):
-                raise self._error(ctx, store, con, ovals)
-            for ckey, crow in rows:
-                child.lock_row(ctx.txn, bid, ckey, EXCLUSIVE)
-                nrow = list(crow)
-                for a, nv in zip(con.columns, nvals):
-                    p = child.pos[a]
-                    if act == "c":
-                        nrow[p] = nv
-                    elif act == "n":
-                        nrow[p] = None
-                    else:
-                        nrow[p] = self._default(ctx, con.table, a)
-                child.update(ctx.txn, bid, ckey, crow, tuple(nrow), ctx)
+            crow = child.decode_row(v)
+            if act == "c" and nvals is None:
+                child.delete(ctx.txn, bid, ckey, crow, ctx)
+                continue
+            nrow = list(crow)
+            for i, a in enumerate(con.columns):
+                p = child.pos[a]
+                if act == "c":
+                    nrow[p] = nvals[i]
+                elif act == "n":
+                    nrow[p] = None
+                else:
+                    nrow[p] = self._default(ctx, con.table, a)
+            child.update(ctx.txn, bid, ckey, crow, tuple(nrow), ctx)
+            if act == "d" and tuple(nrow[child.pos[a]] for a in con.columns) == vals:
+                # the default still points at the row being removed (ri_triggers.c)
+                raise self._error(ctx, store, con, vals)
+
+    def check_still_referenced(self, ctx, item, con):
+        """Deferred NO ACTION check: the old key is gone from the parent but a
+        child row still references it."""
+        _kind, parent_oid, _c, vals = item
+        parent = ctx.table_store(parent_oid)
+        if parent.find_by_columns(ctx.txn, ctx.bid, con.ref_columns, vals, latest=True):
+            return  # the key exists again (e.g. updated back, or re-inserted)
+        child, rows = self._children(ctx, parent, con, vals)
+        if rows:
+            raise self._error(ctx, parent, con, vals)
 
     def _default(self, ctx, table, attnum):
         f = self.default_fns(table, attnum) if callable(self.default_fns) else None

@@ -260,7 +260,7 @@ class Session:
             return self.gucs[key]
         if key == "transaction_isolation":
             if self.txn is not None:
-                return self.txn.isolation
+                return getattr(self.txn, "isolation_name", self.txn.isolation)
             return self.get_guc("default_transaction_isolation")
         if key == "transaction_read_only":
             if self.txn is not None:
@@ -450,6 +450,10 @@ class Session:
         if ro is None:
             ro = self.get_guc("default_transaction_read_only") == "on"
         self.txn = self.store.begin(_ISOLATIONS.get(iso, "read committed"), ro)
+        self.txn.isolation_name = iso
+        self.txn.ran_query = False
+        # SET is transactional in PostgreSQL: a rolled-back transaction undoes it
+        self._gucs_at_begin = (dict(self.gucs), self.branch_id, self.branch_name)
         self.txn_state = "T"
         self.txn_implicit = implicit
         self.txn_start = time.time()
@@ -457,7 +461,32 @@ class Session:
         self.local_gucs = {}
         self.txn_modes = {}
 
+    def defer_fk_check(self, item, con) -> None:
+        self.__dict__.setdefault("deferred_checks", {})[item] = con
+
+    def _run_deferred_checks(self) -> None:
+        pending = self.__dict__.pop("deferred_checks", None)
+        if not pending or self.txn is None:
+            return
+        from ..exec.context import run_fk_check
+
+        ctx = self._new_ctx(None, [])
+        self.bind_runtime(ctx)
+        try:
+            for item, con in pending.items():
+                run_fk_check(ctx, item, con)
+        finally:
+            runtime.state.ctx = None
+
     async def _commit_txn(self) -> None:
+        self.__dict__.pop("_gucs_at_begin", None)
+        if self.txn is not None and self.__dict__.get("deferred_checks"):
+            self.txn.new_statement()
+            try:
+                self._run_deferred_checks()
+            except PgError:
+                self._rollback_txn()
+                raise
         txn = self.txn
         self.txn = None
         self.txn_state = "I"
@@ -479,6 +508,18 @@ class Session:
 
     def _rollback_txn(self) -> None:
         txn = self.txn
+        saved = self.__dict__.pop("_gucs_at_begin", None)
+        if txn is not None and saved is not None:
+            old_gucs, bid, bname = saved
+            changed = [k for k in set(old_gucs) | set(self.gucs) if old_gucs.get(k) != self.gucs.get(k)]
+            before = {k: self.get_guc(k) for k in changed if CFG.find_guc(k) is not None}
+            self.gucs = old_gucs
+            self.branch_id, self.branch_name = bid, bname
+            for k, v in before.items():
+                g = CFG.find_guc(k)
+                if g.report and self.get_guc(k) != v:
+                    self.out.append(P.parameter_status(g.name, self.get_guc(k)))
+            self._enc_cache.clear()
         self.txn = None
         self.txn_state = "I"
         self.txn_implicit = False
@@ -491,6 +532,8 @@ class Session:
         self._txn_ended()
 
     def _txn_ended(self) -> None:
+        self.__dict__.pop("deferred_checks", None)
+        self.constraints_mode = None
         for name in [n for n, c in self.cursors.items() if not c.get("hold")]:
             self.cursors.pop(name, None)
         # unnamed portals die with the transaction in PostgreSQL
@@ -498,18 +541,22 @@ class Session:
             self.portals.pop(name, None)
         self.advisory_xact_release()
 
-    def _set_txn_modes(self, modes: dict) -> None:
+    def _set_txn_modes(self, modes: dict, begin: bool = False) -> None:
         if self.txn is None:
             return
+        txn = self.txn
         if "isolation" in modes:
-            if self.txn.snapshot_taken_by_query if hasattr(self.txn, "snapshot_taken_by_query") else False:
+            iso = modes["isolation"]
+            if getattr(txn, "ran_query", False) and iso != getattr(txn, "isolation_name", iso):
                 raise PgError("SET TRANSACTION ISOLATION LEVEL must be called before any query",
                               errcodes.ACTIVE_SQL_TRANSACTION)
-            self.txn.isolation = _ISOLATIONS.get(modes["isolation"], "read committed")
+            txn.isolation = _ISOLATIONS.get(iso, "read committed")
+            txn.isolation_name = iso
         if "read_only" in modes:
-            if not modes["read_only"] and self.txn.read_only and self.txn.writes:
-                raise PgError("cannot set transaction read-write mode after any query", errcodes.ACTIVE_SQL_TRANSACTION)
-            self.txn.read_only = modes["read_only"]
+            if not modes["read_only"] and txn.read_only and getattr(txn, "ran_query", False):
+                raise PgError("transaction read-write mode must be set before any query",
+                              errcodes.ACTIVE_SQL_TRANSACTION)
+            txn.read_only = modes["read_only"]
 
     # ============================================================ protocol entry points
     def ready_status(self) -> str:
@@ -734,10 +781,15 @@ class Session:
             for r in rows[start:end]:
                 out.append(dr([None if v is None else f(v) for f, v in zip(enc, r)]))
         portal.pos = end
-        if max_rows > 0 and end < len(rows):
+        if max_rows > 0 and end - start == max_rows:
+            # a full batch: PostgreSQL does not look ahead, the portal is suspended
+            # even when no rows remain (the next Execute completes with 0 rows)
             self.out.append(P.PORTAL_SUSPENDED)
             return
-        self.out.append(P.command_complete(portal.tag))
+        tag = portal.tag
+        if max_rows > 0 and tag and tag.startswith("SELECT "):
+            tag = f"SELECT {end - start}"  # rows of this Execute, as PostgreSQL counts them
+        self.out.append(P.command_complete(tag))
         portal.done = True
 
     def row_description(self, cols, formats) -> bytes:
@@ -776,7 +828,7 @@ class Session:
                 out.append(lambda v, to=to: to(v).encode("utf-8", "surrogatepass"))
         return out
 
-    def _new_ctx(self, p: Prepared, params) -> ExecContext:
+    def _new_ctx(self, p: Prepared | None, params) -> ExecContext:
         txn = self.txn
         cat = self.catalog(txn)
         ctx = ExecContext(txn, self.branch_id, cat,
@@ -822,6 +874,10 @@ class Session:
         """Run a query/DML prepared statement.  Streams DataRows when ``stream``;
         otherwise returns the rows.  Sets portal.tag."""
         txn = self.txn
+        txn.ran_query = True
+        if txn.read_only and (p.kind == "dml" or p.has_locks):
+            what = p.tag if p.kind == "dml" else p.has_locks
+            raise PgError(f"cannot execute {what} in a read-only transaction", errcodes.READ_ONLY_SQL_TRANSACTION)
         sp = txn.savepoint()
         phys = p.get_physical()
         waits = 0
@@ -862,6 +918,7 @@ class Session:
                         await asyncio.sleep(0)
                         last = time.monotonic()
                 ctx.check()
+                ctx.run_fk_checks()
             except WouldBlock as wb:
                 txn.rollback_to(sp)
                 self._flush_notices(ctx)
@@ -939,6 +996,7 @@ class Session:
             fut.set_result(False)
 
     async def _run_ddl(self, p: Prepared) -> None:
+        self.txn.ran_query = True
         if self.txn.read_only:
             raise PgError(f"cannot execute {p.tag} in a read-only transaction", errcodes.READ_ONLY_SQL_TRANSACTION)
         from ..sql.ddl import DdlCtx
@@ -957,6 +1015,7 @@ class Session:
             self.bind_runtime(ctx)
             try:
                 tag = p.ddl.run(dctx)
+                ctx.run_fk_checks()
             except WouldBlock as wb:
                 txn.rollback_to(sp)
                 await self._wait_lock(wb.waiter, ctx)

@@ -42,19 +42,33 @@ async def run_utility(s, u, text, multi, portal=None):
 
 
 async def _begin(s, u, text, multi):
+    tag = getattr(u, "tag", "BEGIN")
     if s.txn is not None and not s.txn_implicit:
         s.notice("there is already a transaction in progress", "25001", severity="WARNING")
         if u.modes:
             s._set_txn_modes(u.modes)
-        _cc(s, "BEGIN")
+        _cc(s, tag)
         return
     if s.txn is None:
         s._begin_txn(implicit=False)
     else:
         s.txn_implicit = False
     if u.modes:
-        s._set_txn_modes(u.modes)
-    _cc(s, "BEGIN")
+        s._set_txn_modes(u.modes, begin=True)
+    _cc(s, tag)
+
+
+async def _set_constraints(s, u, text, multi):
+    if s.txn is None or s.txn_implicit:
+        s.notice("SET CONSTRAINTS can only be used in transaction blocks", "25P01", severity="WARNING")
+        _cc(s, "SET CONSTRAINTS")
+        return
+    s.constraints_mode = u.mode
+    if u.mode == "immediate":
+        # pending deferred checks fire now (PostgreSQL: at SET CONSTRAINTS ... IMMEDIATE)
+        s.txn.new_statement()
+        s._run_deferred_checks()
+    _cc(s, "SET CONSTRAINTS")
 
 
 async def _commit(s, u, text, multi):
@@ -564,7 +578,7 @@ async def _create_database(s, u, text, multi):
     tname = u.options.get("template") or "template1"
     tmpl = CL.get_database_by_name(txn, tname)
     if tmpl is None:
-        raise PgError(f'template database "{tname}" does not exist', errcodes.UNDEFINED_DATABASE)
+        raise PgError(f'template database "{tname}" does not exist', errcodes.INVALID_CATALOG_NAME)
     if not tmpl.get("is_template") and not s.role.get("super") and tmpl["owner"] != s.role["oid"]:
         raise PgError(f'permission denied to copy database "{tname}"', errcodes.INSUFFICIENT_PRIVILEGE)
     others = s.cluster.sessions_on_database(tmpl["oid"], exclude=s)
@@ -592,7 +606,7 @@ async def _drop_database(s, u, text, multi):
             s.notice(f'database "{u.name}" does not exist, skipping', "00000")
             _cc(s, "DROP DATABASE")
             return
-        raise PgError(f'database "{u.name}" does not exist', errcodes.UNDEFINED_DATABASE)
+        raise PgError(f'database "{u.name}" does not exist', errcodes.INVALID_CATALOG_NAME)
     if db["oid"] == s.db["oid"]:
         raise PgError("cannot drop the currently open database", errcodes.OBJECT_IN_USE)
     if not (s.role.get("super") or db["owner"] == s.role["oid"]):
@@ -615,7 +629,7 @@ async def _rename_database(s, u, text, multi):
     txn = s.txn
     db = CL.get_database_by_name(txn, u.name)
     if db is None:
-        raise PgError(f'database "{u.name}" does not exist', errcodes.UNDEFINED_DATABASE)
+        raise PgError(f'database "{u.name}" does not exist', errcodes.INVALID_CATALOG_NAME)
     if CL.get_database_by_name(txn, u.new) is not None:
         raise PgError(f'database "{u.new}" already exists', errcodes.DUPLICATE_DATABASE)
     if db["oid"] == s.db["oid"]:
@@ -715,7 +729,7 @@ async def _prepare_stmt(s, u, text, multi):
     from ..sql.types_sql import parse_type_text
 
     if u.name in s.prepared:
-        raise PgError(f'prepared statement "{u.name}" already exists', errcodes.DUPLICATE_PSTATEMENT)
+        raise PgError(f'prepared statement "{u.name}" already exists', errcodes.DUPLICATE_PREPARED_STATEMENT)
     types = [parse_type_text(t)[0] for t in u.types]
     p = s.prepare(u.query, types)
     p.__class__  # noqa: B018
@@ -732,7 +746,7 @@ async def _execute_stmt(s, u, text, multi):
 
     p = s.prepared.get(u.name)
     if p is None:
-        raise PgError(f'prepared statement "{u.name}" does not exist', errcodes.UNDEFINED_PSTATEMENT)
+        raise PgError(f'prepared statement "{u.name}" does not exist', errcodes.INVALID_SQL_STATEMENT_NAME)
     if len(u.args) != len(p.param_types):
         raise PgError(f"wrong number of parameters for prepared statement \"{u.name}\"", errcodes.SYNTAX_ERROR,
                       detail=f"Expected {len(p.param_types)} parameters but got {len(u.args)}.")
@@ -752,7 +766,7 @@ async def _deallocate(s, u, text, multi):
         s.prepared.clear()
     else:
         if u.name not in s.prepared:
-            raise PgError(f'prepared statement "{u.name}" does not exist', errcodes.UNDEFINED_PSTATEMENT)
+            raise PgError(f'prepared statement "{u.name}" does not exist', errcodes.INVALID_SQL_STATEMENT_NAME)
         del s.prepared[u.name]
     _cc(s, "DEALLOCATE ALL" if u.name is None else "DEALLOCATE")
 
@@ -826,6 +840,7 @@ _HANDLERS = {
     "notify": _notify, "explain": _explain, "prepare": _prepare_stmt, "execute": _execute_stmt,
     "deallocate": _deallocate, "copy": _copy, "comment": _comment, "lock": _lock, "set_role": _set_role,
     "declare": _declare, "fetch": _fetch, "close_cursor": _close_cursor, "empty": _empty,
+    "set_constraints": _set_constraints,
 }
 
 _ = time

@@ -298,6 +298,11 @@ class Analyzer:
     # ------------------------------------------------------------ set operations
     def setop(self, node, outer) -> Query:
         kind = {exp.Union: "union", exp.Intersect: "intersect", exp.Except: "except"}[type(node)]
+        for side in (node.this, node.expression):
+            lk = side.args.get("locks") if isinstance(side, exp.Select) else None
+            if lk:
+                raise PgError(f"{self._lock_strength(lk[0])} is not allowed with UNION/INTERSECT/EXCEPT",
+                              errcodes.FEATURE_NOT_SUPPORTED)
         distinct = node.args.get("distinct", True)
         left = self.query(node.this, outer)
         right = self.query(node.expression, outer)
@@ -376,7 +381,15 @@ class Analyzer:
     # ------------------------------------------------------------ SELECT
     def select(self, node: exp.Select, outer: Scope | None) -> Query:
         scope = Scope(outer)
-        plan = self.from_clause(node, scope)
+        locks = node.args.get("locks")
+        saved_keys = getattr(self, "_want_keys", False)
+        self._want_keys = bool(locks)
+        try:
+            plan = self.from_clause(node, scope)
+        finally:
+            self._want_keys = saved_keys
+        if locks:
+            self._check_lockable(node, locks)
         where = node.args.get("where")
         if where is not None:
             pred = self.bool_expr(where.this, scope, "WHERE")
@@ -491,15 +504,44 @@ class Analyzer:
                 plan = N.Distinct(plan, None)
         if sort_keys:
             plan = N.Sort(plan, sort_keys)
-        plan = self._limit(plan, node.args.get("limit"), node.args.get("offset"), node)
-        locks = node.args.get("locks")
         if locks:
-            plan = self._locking(plan, locks, scope, len(proj))
+            # row locks below LIMIT (so SKIP LOCKED + LIMIT returns unlocked rows), on
+            # hidden key columns carried through the projection
+            plan = self._locking(plan, locks, scope, proj)
+        plan = self._limit(plan, node.args.get("limit"), node.args.get("offset"), node)
         if len(proj) > len(targets):
             plan = N.Project(plan, [E.ColRef(i, proj[i].type, proj[i].typmod) for i in range(len(targets))])
         return Query(plan, columns)
 
-    def _locking(self, plan, locks, scope, width):
+    def _lock_strength(self, lk) -> str:
+        if lk.args.get("update"):
+            return "FOR NO KEY UPDATE" if lk.args.get("key") else "FOR UPDATE"
+        return "FOR KEY SHARE" if lk.args.get("key") else "FOR SHARE"
+
+    def _check_lockable(self, node, locks):
+        what = self._lock_strength(locks[0])
+        reasons = []
+        if node.args.get("distinct") is not None:
+            reasons.append("DISTINCT clause")
+        if node.args.get("group") is not None:
+            reasons.append("GROUP BY clause")
+        if node.args.get("having") is not None:
+            reasons.append("HAVING clause")
+        has_agg = has_win = False
+        for e in node.expressions:
+            for n in e.walk():
+                if isinstance(n, exp.Window):
+                    has_win = True
+                elif isinstance(n, exp.Anonymous) and str(n.this).lower() in _AGG_NAMES():
+                    has_agg = True
+        if reasons:
+            raise PgError(f"{what} is not allowed with {reasons[0]}", errcodes.FEATURE_NOT_SUPPORTED)
+        if has_agg:
+            raise PgError(f"{what} is not allowed with aggregate functions", errcodes.FEATURE_NOT_SUPPORTED)
+        if has_win:
+            raise PgError(f"{what} is not allowed with window functions", errcodes.FEATURE_NOT_SUPPORTED)
+
+    def _locking(self, plan, locks, scope, proj):
         from ..storage.locks import EXCLUSIVE, SHARE
 
         lk = locks[0]
@@ -508,20 +550,34 @@ class Analyzer:
         waitmode = "wait" if wait is None else ("nowait" if wait is True else
                                                 ("skip" if wait is False else "wait"))
         names = [ident(e.this if isinstance(e, exp.Column) else e) for e in (lk.expressions or [])]
+        for nm in names:
+            if scope.find_item(nm) is None:
+                raise PgError(f'relation "{nm}" in {self._lock_strength(lk)} clause not found in FROM clause',
+                              errcodes.UNDEFINED_TABLE)
         targets = []
         for item in scope.items:
-            if item.scan is None:
+            if item.scan is None or not item.scan.with_key:
                 continue
             if names and item.alias not in names:
                 continue
+            if item.nullable:
+                raise PgError(f"{self._lock_strength(lk)} cannot be applied to the nullable side of an outer join",
+                              errcodes.FEATURE_NOT_SUPPORTED)
+            keypos = item.offset + len(item.names) - 1
+            proj.append(E.ColRef(keypos, T.BYTEA, -1, "\x00key"))
+            item.scan.key_col = len(proj) - 1
+            item.scan.lock_mode = mode
             targets.append(item.scan)
-        if names:
-            for nm in names:
-                if scope.find_item(nm) is None:
-                    raise PgError(f'relation "{nm}" in FOR UPDATE clause not found in FROM clause',
-                                  errcodes.UNDEFINED_TABLE)
-        for s in targets:
-            s.lock_mode = mode
+        # the projection under the sort must carry the key columns too
+        node = plan
+        while not isinstance(node, N.Project):
+            node = node.inputs()[0]
+        node.exprs = proj
+        node.width = len(proj)
+        p = plan
+        while p is not node:
+            p.width = len(proj)
+            p = p.inputs()[0]
         return N.LockRows(plan, targets, mode, waitmode)
 
     def _order_item(self, o, targets, scope):
@@ -801,12 +857,16 @@ class Analyzer:
         names = [c.name for c in cols]
         for i, a in enumerate(colaliases[:len(names)]):
             names[i] = a
-        scan = N.Scan(store, rel, alias or name)
+        scan = N.Scan(store, rel, alias or name, with_key=getattr(self, "_want_keys", False))
+        if scan.with_key:
+            names = names + ["\x00key"]
         as_of = self._as_of_for(node)
         if as_of is not None:
             scan.as_of = as_of
-        it = RangeItem(alias or name, names, [c.type for c in cols], [c.typmod for c in cols],
-                       table_oid=rel.oid, attnums=[c.attnum for c in cols], rel=rel, scan=scan)
+        extra = 1 if scan.with_key else 0
+        it = RangeItem(alias or name, names, [c.type for c in cols] + [T.BYTEA] * extra,
+                       [c.typmod for c in cols] + [-1] * extra,
+                       table_oid=rel.oid, attnums=[c.attnum for c in cols] + [0] * extra, rel=rel, scan=scan)
         scope.add(it)
         return scan
 
@@ -866,7 +926,9 @@ class Analyzer:
         fname = ident(fname) if not isinstance(fname, str) else fname.lower()
         ordinality = bool(tnode.args.get("ordinality")) or bool(
             tnode.args.get("alias") is not None and False)
-        args = [self.expr(a, scope) for a in fn.expressions]
+        # a function in FROM is implicitly LATERAL: items to its left are outer references (depth 0)
+        arg_scope = Scope(parent=scope) if lateral_left is not None else scope
+        args = [self.expr(a, arg_scope) for a in fn.expressions]
         from ..exec.functions import lookup_functions
 
         cands = [c for c in lookup_functions(fname) if getattr(c, "retset", False) or c.kind == "f"]
@@ -1278,6 +1340,10 @@ def _remap_outer(plan, depth, find, fail):
         if isinstance(node, N.FunctionScan) and node.lateral:
             for a in node.args:
                 fix(a)
+
+
+def _AGG_NAMES():
+    return {name for name, cands in F.FUNCTIONS.items() if any(c.kind == "a" for c in cands)}
 
 
 def _width_of(plan) -> int:

@@ -263,9 +263,9 @@ def _column_spec(an, cd: exp.ColumnDef) -> _ColSpec:
             cs.default_node = k.this
             cs.default = _sql(k.this)
         elif isinstance(k, exp.PrimaryKeyColumnConstraint):
-            cs.constraints.append(("p", cname, None))
+            cs.constraints.append(("p", cname, _deferral(k.args.get("options"))))
         elif isinstance(k, exp.UniqueColumnConstraint):
-            cs.constraints.append(("u", cname, bool(k.args.get("nulls"))))
+            cs.constraints.append(("u", cname, (bool(k.args.get("nulls")), _deferral(k.args.get("options")))))
         elif isinstance(k, exp.CheckColumnConstraint):
             cs.constraints.append(("c", cname, k.this))
         elif isinstance(k, exp.Reference):
@@ -363,12 +363,13 @@ def _table_constraint(tc):
         node = tc.expressions[0]
     if isinstance(node, exp.PrimaryKey):
         names = [ident(x.this if isinstance(x, exp.Ordered) else x) for x in node.expressions]
-        return [("p", cname, names, None, names[0] if names else None)]
+        return [("p", cname, names, _deferral(node.args.get("options")), names[0] if names else None)]
     if isinstance(node, (exp.UniqueColumnConstraint, exp.Unique if hasattr(exp, "Unique") else ())):
         this = node.this
         items = this.expressions if isinstance(this, exp.Schema) else (node.expressions or [])
         names = [ident(x.this if isinstance(x, exp.Ordered) else x) for x in items]
-        return [("u", cname, names, bool(node.args.get("nulls")), names[0] if names else None)]
+        return [("u", cname, names, (bool(node.args.get("nulls")), _deferral(node.args.get("options"))),
+                 names[0] if names else None)]
     if isinstance(node, exp.CheckColumnConstraint):
         return [("c", cname, [], node.this, None)]
     if isinstance(node, exp.Check if hasattr(exp, "Check") else ()):
@@ -381,6 +382,16 @@ def _table_constraint(tc):
         if isinstance(k, exp.CheckColumnConstraint):
             return [("c", cname, [], k.this, None)]
     raise PgError(f"unsupported table constraint {_sql(tc)}", errcodes.FEATURE_NOT_SUPPORTED)
+
+
+def _deferral(options) -> tuple[bool, bool]:
+    """(deferrable, initially deferred) from a constraint's option list."""
+    words = [" ".join(str(o).upper().split()) for o in (options or [])]
+    deferrable = "DEFERRABLE" in words and "NOT DEFERRABLE" not in words
+    deferred = "INITIALLY DEFERRED" in words
+    if deferred:
+        deferrable = True
+    return deferrable, deferred
 
 
 def _fk_actions(ref: exp.Reference):
@@ -427,12 +438,14 @@ def add_constraint(an, ctx: DdlCtx, rel: C.Relation, spec, taken, creating=False
             rel.column_by_attnum(a).not_null = True
         name = cname or choose_name(cat, ns_oid, rel.name, None, "pkey", taken)
         taken.add(name)
-        _make_unique(an, ctx, rel, name, attnums, primary=True, nulls_not_distinct=False, creating=creating)
+        _make_unique(an, ctx, rel, name, attnums, primary=True, nulls_not_distinct=False, creating=creating,
+                     deferral=payload if isinstance(payload, tuple) else (False, False))
     elif kind == "u":
         name = cname or choose_name(cat, ns_oid, rel.name, "_".join(colnames), "key", taken)
         taken.add(name)
-        _make_unique(an, ctx, rel, name, attnums, primary=False, nulls_not_distinct=bool(payload),
-                     creating=creating)
+        nnd, deferral = payload if isinstance(payload, tuple) else (bool(payload), (False, False))
+        _make_unique(an, ctx, rel, name, attnums, primary=False, nulls_not_distinct=nnd,
+                     creating=creating, deferral=deferral)
     elif kind == "c":
         expr_node = payload
         scope = _rel_scope(rel)
@@ -443,8 +456,14 @@ def add_constraint(an, ctx: DdlCtx, rel: C.Relation, spec, taken, creating=False
             if isinstance(n, E.AggRef):
                 raise PgError("aggregate functions are not allowed in check constraints", errcodes.GROUPING_ERROR)
         if cname is None:
-            refcols = [rel.live_columns[n.index].name for n in E.walk(e) if isinstance(n, E.ColRef)]
-            base = first or (refcols[0] if refcols else None)
+            # PostgreSQL: "tab_col_check" when the expression uses exactly one column, else "tab_check"
+            refcols = []
+            for n in E.walk(e):
+                if isinstance(n, E.ColRef):
+                    nm = rel.live_columns[n.index].name
+                    if nm not in refcols:
+                        refcols.append(nm)
+            base = refcols[0] if len(refcols) == 1 else None
             name = choose_name(cat, ns_oid, rel.name, base, "check", taken)
         else:
             name = cname
@@ -484,6 +503,10 @@ def add_constraint(an, ctx: DdlCtx, rel: C.Relation, spec, taken, creating=False
         if len(ratt) != len(attnums):
             raise PgError("number of referencing and referenced columns for foreign key disagree",
                           errcodes.INVALID_FOREIGN_KEY)
+        if cname is None:
+            cname_final = choose_name(cat, ns_oid, rel.name, "_".join(colnames), "fkey", taken)
+        else:
+            cname_final = cname
         if not _has_unique_on(ctx, prel, ratt):
             raise PgError(f'there is no unique constraint matching given keys for referenced table "{prel.name}"',
                           errcodes.INVALID_FOREIGN_KEY)
@@ -492,18 +515,16 @@ def add_constraint(an, ctx: DdlCtx, rel: C.Relation, spec, taken, creating=False
             cb = prel.column_by_attnum(b)
             if ca.type_oid != cb.type_oid and not R.can_coerce(ca.type, cb.type) and \
                     not R.can_coerce(cb.type, ca.type):
-                raise PgError(f'foreign key constraint "{cname or "fk"}" cannot be implemented',
+                raise PgError(f'foreign key constraint "{cname_final}" cannot be implemented',
                               errcodes.DATATYPE_MISMATCH,
                               detail=f'Key columns "{ca.name}" and "{cb.name}" are of incompatible types: '
                                      f'{T.format_type(ca.type_oid, -1)} and {T.format_type(cb.type_oid, -1)}.')
         on_delete, on_update = _fk_actions(ref)
-        name = cname or choose_name(cat, ns_oid, rel.name, "_".join(colnames), "fkey", taken)
+        name = cname_final
         taken.add(name)
         con = C.Constraint(ctx.oid(), name, ns_oid, "f", rel.oid, columns=attnums, ref_table=prel.oid,
                            ref_columns=ratt, on_update=on_update, on_delete=on_delete)
-        deferrable = ref.args.get("deferrable")
-        if deferrable is not None:
-            con.deferrable = "NOT" not in str(deferrable).upper()
+        con.deferrable, con.deferred = _deferral(ref.args.get("options"))
         con.validated = not not_valid
         ctx.write(con)
         if not creating and not not_valid:
@@ -545,7 +566,7 @@ def _has_unique_on(ctx, rel, attnums):
     return False
 
 
-def _make_unique(an, ctx, rel, name, attnums, primary, nulls_not_distinct, creating):
+def _make_unique(an, ctx, rel, name, attnums, primary, nulls_not_distinct, creating, deferral=(False, False)):
     cat = ctx.cat
     if cat.relation_name_taken(rel.namespace, name):
         raise PgError(f'relation "{name}" already exists', errcodes.DUPLICATE_TABLE)
@@ -555,7 +576,7 @@ def _make_unique(an, ctx, rel, name, attnums, primary, nulls_not_distinct, creat
                      constraint=coid, nulls_not_distinct=nulls_not_distinct)
     irel = C.Relation(ioid, name, rel.namespace, "i", owner=rel.owner, index=idx)
     con = C.Constraint(coid, name, rel.namespace, "p" if primary else "u", rel.oid, columns=list(attnums),
-                       index=ioid)
+                       index=ioid, deferrable=deferral[0], deferred=deferral[1])
     if primary:
         rel.pk = ioid
         rel._pk_attnums = list(attnums)

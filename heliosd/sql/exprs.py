@@ -599,8 +599,8 @@ def _any_all(an, sym, left, node, scope, parent):
     arr = analyze_expr(an, inner.this if isinstance(inner, exp.Paren) else inner, scope)
     if arr.type is T.UNKNOWN:
         arr = R.coerce(arr, (left.type if left.type is not T.UNKNOWN else T.TEXT).array)
-    if not arr.type.is_array:
-        raise PgError(f"op ANY/ALL (array) requires array on right side", errcodes.WRONG_OBJECT_TYPE,
+    if not arr.type.is_array and arr.type.elem is None:
+        raise PgError("op ANY/ALL (array) requires array on right side", errcodes.WRONG_OBJECT_TYPE,
                       position=_pos(parent))
     et = arr.type.elem
     cmp = make_op(an, sym, [E.ColRef(0, left.type), E.ColRef(1, et)], _pos(parent))
@@ -1264,6 +1264,20 @@ def _overlaps(an, node, scope):
 
 if getattr(exp, "Overlaps", None) is not None:
     _HANDLERS[exp.Overlaps] = _overlaps
+def _lambda_as_arrow(an, node, scope):
+    # sqlglot reads "f(x -> 'k')" as a lambda; PostgreSQL has none: it is the jsonb -> operator
+    params = node.expressions
+    if len(params) != 1 or not isinstance(params[0], exp.Identifier):
+        raise PgError(f"unsupported expression: {node.sql(dialect='postgres')[:80]}",
+                      errcodes.FEATURE_NOT_SUPPORTED, position=_pos(node))
+    left = analyze_expr(an, exp.Column(this=params[0].copy()), scope)
+    right = analyze_expr(an, node.this, scope)
+    return make_op(an, "->", [left, right], _pos(node))
+
+
+_HANDLERS[exp.Lambda] = _lambda_as_arrow
+if getattr(exp, "JSONBDeleteAtPath", None) is not None:
+    _HANDLERS[exp.JSONBDeleteAtPath] = _binary_op("#-")
 # operators sqlglot reads as function nodes (the function spellings parse as Anonymous)
 _HANDLERS[exp.StartsWith] = _binary_op("^@")
 if getattr(exp, "Cbrt", None) is not None:

@@ -93,7 +93,16 @@ def prepare(env: Env, sql: str, param_types: list | None = None, tree=None, cach
         p.plan = q.plan
         p.columns = q.columns
         p.tag = "SELECT"
-        p.has_locks = bool(tree.args.get("locks")) if isinstance(tree, exp.Select) else False
+        locks = tree.args.get("locks") if isinstance(tree, exp.Select) else None
+        if locks:
+            sql_low = " ".join(sql.lower().split())
+            strength = "UPDATE" if locks[0].args.get("update") else "SHARE"
+            if "for no key update" in sql_low:
+                strength = "NO KEY UPDATE"
+            elif "for key share" in sql_low:
+                strength = "KEY SHARE"
+            p.has_locks = "SELECT FOR " + strength
+        p.has_locks = p.has_locks or False
         p.can_block = p.has_locks
     elif isinstance(tree, (exp.Insert, exp.Update, exp.Delete)):
         from .dml import analyze_delete, analyze_insert, analyze_update

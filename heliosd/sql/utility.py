@@ -194,7 +194,7 @@ def parse_utility(sql: str) -> Utility | None:
 def _begin(p: _P, w1):
     p.next()
     p.accept("WORK", "TRANSACTION")
-    return Utility("begin", modes=_txn_modes(p))
+    return Utility("begin", modes=_txn_modes(p), tag="BEGIN")
 
 
 def _start(p: _P, w1):
@@ -202,7 +202,7 @@ def _start(p: _P, w1):
         return None
     p.next()
     p.next()
-    return Utility("begin", modes=_txn_modes(p))
+    return Utility("begin", modes=_txn_modes(p), tag="START TRANSACTION")
 
 
 def _commit(p: _P, w1):
@@ -308,6 +308,16 @@ def _set(p: _P, w1):
             if p.accept("DEFAULT"):
                 return Utility("set_role", role=None, session=True)
             return Utility("set_role", role=p.value_text(), session=True)
+    if p.word() == "CONSTRAINTS":
+        p.next()
+        names = None
+        if not p.accept("ALL"):
+            names = [p.qualified()[1]]
+            while p.accept_op(","):
+                names.append(p.qualified()[1])
+        mode = p.expect("DEFERRED", "IMMEDIATE").lower()
+        p.end()
+        return Utility("set_constraints", names=names, mode=mode)
     if p.word() == "TRANSACTION":
         p.next()
         if p.accept("SNAPSHOT"):
