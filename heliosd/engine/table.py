@@ -81,6 +81,10 @@ def format_value(v, type_oid: int) -> str:
         return str(v)
 
 
+def _gen_type(fn, col):
+    return getattr(fn, "result_type", None) or col.type
+
+
 class IndexInfo:
     __slots__ = ("oid", "name", "unique", "primary", "key_fn", "pred", "desc", "nulls_first", "col_names",
                  "key_types", "nulls_not_distinct", "rel", "attnums", "exprs", "constraint_name", "pred_exprs", "constraint")
@@ -130,6 +134,12 @@ class TableStore:
                 self.fks.append(con)
         self.referenced_by = cat.referencing.get(rel.oid, [])
         self._key_decoders = None
+        # stored generated columns: recomputed from the row on every write
+        self.generated = []
+        for i, c in enumerate(self.live):
+            if c.generated == "s" and c.default:
+                fn, _t = compiler.scalar(c.default, rel)
+                self.generated.append((i, fn, c))
 
     def _index_info(self, irel: Relation) -> IndexInfo:
         idx = irel.index
@@ -274,8 +284,19 @@ class TableStore:
             return self.row_key(row)
         return keycode.enc_int(txn.store.allocate_rowid())
 
+    def apply_generated(self, row):
+        from .. import types as T
+
+        r = list(row)
+        for i, fn, col in self.generated:
+            v = fn(tuple(r))
+            r[i] = v if v is None else T.coerce(v, _gen_type(fn, col), col.type, col.typmod, "assignment")
+        return tuple(r)
+
     def insert(self, txn, bid: int, row, ctx=None, key: bytes | None = None) -> bytes:
         """Insert a checked row; returns its key.  Raises 23505 on duplicates."""
+        if self.generated:
+            row = self.apply_generated(row)
         self.check_row(row, ctx)
         if key is None:
             key = self.new_key(txn, row)
@@ -301,6 +322,8 @@ class TableStore:
 
     def update(self, txn, bid: int, key: bytes, old, new, ctx=None) -> bytes:
         """Replace a row (the caller locked it and re-checked it).  Returns the new key."""
+        if self.generated:
+            new = self.apply_generated(new)
         self.check_row(new, ctx)
         new_key = key
         if self.row_key is not None:

@@ -46,6 +46,8 @@ class InsertOp(Op):
                             if ret is not None:
                                 out.append(ret(res_row, o))
                         continue
+                if store.generated:
+                    row = store.apply_generated(row)
                 store.insert(txn, bid, row, ctx)
                 ctx.processed += 1
                 if ret is not None:
@@ -145,6 +147,8 @@ class UpdateOp(Op):
                 if cur is not crow[:nc]:
                     crow = cur + crow[nc:]
                 new = self.set_fn(crow, o)
+                if store.generated:
+                    new = store.apply_generated(new)
                 store.update(txn, bid, key, cur, new, ctx)
                 done.add(key)
                 ctx.processed += 1

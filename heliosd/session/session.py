@@ -109,7 +109,12 @@ class SessionCompiler:
 
         e = self._expr(sql, rel)
         f = compile_expr(e)
-        return (lambda r, f=f: f(r)), e.type
+
+        def g(r, f=f):
+            return f(r)
+
+        g.result_type = e.type
+        return g, e.type
 
     def predicate(self, sql, rel):
         from ..exec.expr import compile_expr
@@ -502,11 +507,17 @@ class Session:
             self.cluster.stats["xact_commit"] += 1
         except PgError:
             self.cluster.stats["xact_rollback"] += 1
+            self.__dict__.pop("pending_notifies", None)
             raise
         finally:
             self._txn_ended()
+        if self.__dict__.get("pending_notifies"):
+            from .utility import deliver_notifies
+
+            deliver_notifies(self)
 
     def _rollback_txn(self) -> None:
+        self.__dict__.pop("pending_notifies", None)  # NOTIFYs of a rolled-back transaction are never sent
         txn = self.txn
         saved = self.__dict__.pop("_gucs_at_begin", None)
         if txn is not None and saved is not None:

@@ -313,6 +313,12 @@ def build_table(an, ctx: DdlCtx, ns, tname, cols: list, table_cons: list, kind="
                 col.default = f"nextval('{qual}'::regclass)"
             else:
                 col.identity = c.identity
+        elif c.generated is not None:
+            if c.default is not None:
+                raise PgError(f'both default and generation expression specified for column "{c.name}" of table '
+                              f'"{tname}"', errcodes.SYNTAX_ERROR)
+            col.generated = "s"
+            col.default = _sql(c.generated)
         elif c.default is not None:
             col.default = _check_default(an, c, col)
         rel.columns.append(col)

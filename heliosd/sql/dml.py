@@ -31,6 +31,8 @@ def _target_rel(an: Analyzer, table: exp.Table):
 
 
 def default_expr(an: Analyzer, col, rel=None) -> E.Expr:
+    if col.generated:
+        return E.Const(None, col.type, col.typmod)  # computed by the table on write
     if col.identity:
         seq = an.env.catalog.sequences_owned.get((rel.oid, col.attnum)) if rel is not None else None
         if seq is not None:
@@ -79,6 +81,11 @@ class DmlStatement:
         self.plan = plan
         self.columns = columns  # RETURNING columns or None
         self.tag = tag
+
+
+def _generated_error(col):
+    raise PgError(f'cannot insert a non-DEFAULT value into column "{col.name}"', errcodes.GENERATED_ALWAYS,
+                  detail=f'Column "{col.name}" is a generated column.')
 
 
 def _check_identity(col, explicit_default=False, overriding=None):
@@ -155,6 +162,8 @@ def analyze_insert(an: Analyzer, node: exp.Insert) -> DmlStatement:
                     continue
                 if c.identity == "a":
                     _check_identity(c, overriding=overriding)
+                if c.generated:
+                    _generated_error(c)
                 e = an.expr(it, Scope())
                 try:
                     vals[c.attnum] = R.coerce(e, c.type, c.typmod, "assignment", _pos(it))
@@ -183,6 +192,8 @@ def analyze_insert(an: Analyzer, node: exp.Insert) -> DmlStatement:
                 qc = q.columns[i]
                 if c.identity == "a":
                     _check_identity(c, overriding=overriding)
+                if c.generated:
+                    _generated_error(c)
                 ref = E.ColRef(i, qc.type, qc.typmod)
                 try:
                     exprs.append(R.coerce(ref, c.type, c.typmod, "assignment"))
@@ -314,6 +325,9 @@ def _set_one(an, name, right, rel, scope, sets):
     if col.identity == "a":
         raise PgError(f'column "{name}" can only be updated to DEFAULT', errcodes.GENERATED_ALWAYS,
                       detail=f'Column "{name}" is an identity column defined as GENERATED ALWAYS.')
+    if col.generated:
+        raise PgError(f'column "{name}" can only be updated to DEFAULT', errcodes.GENERATED_ALWAYS,
+                      detail=f'Column "{name}" is a generated column.')
     e = an.expr(right, scope)
     try:
         sets[col.attnum] = R.coerce(e, col.type, col.typmod, "assignment", _pos(right))
