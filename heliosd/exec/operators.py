@@ -452,7 +452,12 @@ def sort_rows(rows: list, keys) -> None:
             null_flag, val_flag = (1, 0) if nf else (0, 1)
         else:
             null_flag, val_flag = (0, 1) if nf else (1, 0)
-        if isf:
+        if callable(isf):
+            # a type-specific key (jsonb, arrays...): see exec.functions._common.sort_key
+            def k(r, get=get, nfl=null_flag, vfl=val_flag, sk=isf):
+                v = get(r)
+                return (nfl, 0) if v is None else (vfl, sk(v))
+        elif isf:
             def k(r, get=get, nfl=null_flag, vfl=val_flag):
                 v = get(r)
                 return (nfl, (0, 0.0)) if v is None else (vfl, _nan_key(v))
@@ -618,6 +623,7 @@ class NestedLoopJoin(Op):
         kind = self.kind
         rnull = (None,) * self.right_width
         lnull = (None,) * self.left_width
+        rmatched = None
         if not self.lateral:
             rrows = rows_of(right, ctx)
             rmatched = [False] * len(rrows) if kind in ("right", "full") else None

@@ -197,7 +197,7 @@ class Lowerer:
         child = self.op(n.child)
         keys = []
         for e, desc, nf in n.keys:
-            isf = e.type in (T.FLOAT4, T.FLOAT8)
+            isf = _sort_kind(e.type)
             if isinstance(e, E.ColRef):
                 keys.append((e.index, desc, nf, isf))
             else:
@@ -580,7 +580,7 @@ class Lowerer:
             filt = self.compile(a.filter, filter=True) if a.filter is not None else None
             order = None
             if a.order:
-                order = [(self.compile(e), d, nf, e.type in (T.FLOAT4, T.FLOAT8)) for e, d, nf in a.order]
+                order = [(self.compile(e), d, nf, _sort_kind(e.type)) for e, d, nf in a.order]
             direct_fn = self.compile_many(a.direct) if a.direct else None
             specs.append(O.AggSpec(a.agg, arg_fn, len(a.args), a.distinct, filt, order, direct_fn))
         return O.HashAggOp(child, key_fn, len(n.keys), specs, n.grouping_sets)
@@ -591,7 +591,7 @@ class Lowerer:
         for w in n.funcs:
             arg_fns = [self.compile(a) for a in w.args]
             part = [self.compile(p) for p in w.partition]
-            order = [(self.compile(e), d, nf, e.type in (T.FLOAT4, T.FLOAT8)) for e, d, nf in w.order]
+            order = [(self.compile(e), d, nf, _sort_kind(e.type)) for e, d, nf in w.order]
             frame = w.frame
             if frame is not None:
                 frame = dict(frame)
@@ -787,3 +787,15 @@ def _exclude_nulls(prefix, lo, hi, desc, nf):
         nhi = prefix + null_enc
         hi = nhi if hi is None else min(hi, nhi)
     return lo, hi
+
+
+def _sort_kind(t):
+    """The sort-key flag for ORDER BY over type t: True for floats (NaN last), a key function for
+    types Python cannot order as PostgreSQL does (jsonb, arrays, bpchar...), else False."""
+    if t in (T.FLOAT4, T.FLOAT8):
+        return True
+    if t is T.JSONB or t.is_array or t is T.BPCHAR or t is T.NUMERIC or t is T.RECORD:
+        from ..exec.functions._common import sort_key
+
+        return sort_key(t) or False
+    return False

@@ -63,7 +63,7 @@ class Query:
 
 class RangeItem:
     __slots__ = ("alias", "names", "types", "typmods", "offset", "table_oid", "attnums", "hidden", "rel",
-                 "scan", "merged", "nullable")
+                 "scan", "merged", "nullable", "scalar_fn")
 
     def __init__(self, alias, names, types, typmods=None, offset=0, table_oid=0, attnums=None, rel=None,
                  scan=None):
@@ -79,6 +79,7 @@ class RangeItem:
         self.scan = scan
         self.merged = {}  # name -> Expr for USING/NATURAL merged columns (join aliases)
         self.nullable = False
+        self.scalar_fn = False  # a FROM function returning a base type: its whole-row reference is the value
 
 
 class Scope:
@@ -813,7 +814,7 @@ class Analyzer:
                 tnode = exp.Table(this=inner, alias=node.args.get("alias"))
                 return self._function_item(tnode, inner, alias, colaliases, scope, lateral_left, force_lateral=True)
         if isinstance(node, exp.Unnest):
-            return self._unnest_item(node, alias, colaliases, scope)
+            return self._unnest_item(node, alias, colaliases, scope, lateral_left)
         raise PgError(f"unsupported FROM item {type(node).__name__}", errcodes.FEATURE_NOT_SUPPORTED)
 
     def _table_item(self, node: exp.Table, alias, colaliases, scope):
@@ -950,28 +951,37 @@ class Analyzer:
             names = [c[0] for c in out_cols]
             types = [c[1] for c in out_cols]
         else:
-            names = [alias or fname]
+            # a single OUT parameter names the column (jsonb_array_elements -> value), else the alias
+            names = [getattr(cand, "out_name", None) or alias or fname]
             types = [rtype]
         if ordinality:
             names = names + ["ordinality"]
             types = types + [T.INT8]
         for i, a in enumerate(colaliases[:len(names)]):
-            names[i] = a
+            if a is not None:
+                names[i] = a
         if not out_cols and colaliases and alias:
             pass
         uses_outer = any(E.uses_outer(a) for a in args)
-        scope.add(RangeItem(alias or fname, names, types))
+        fn_item = scope.add(RangeItem(alias or fname, names, types))
+        fn_item.scalar_fn = not out_cols and not ordinality
         width = len(types) - (1 if ordinality else 0)
+        uses_outer = uses_outer and lateral_left is not None  # first FROM item: plain correlation
         plan = N.FunctionScan(cand, args, width, ordinality, lateral=uses_outer, name=fname)
         plan.multi = bool(out_cols)
         return _LateralMarker(plan) if uses_outer else plan
 
-    def _unnest_item(self, node, alias, colaliases, scope):
+    def _unnest_item(self, node, alias, colaliases, scope, lateral_left=None):
         fn = exp.Anonymous(this="unnest", expressions=node.expressions)
         t = exp.Table(this=fn, alias=node.args.get("alias"))
-        if node.args.get("offset") or node.args.get("ordinality"):
+        off = node.args.get("offset")
+        if off or node.args.get("ordinality"):
             t.set("ordinality", True)
-        return self._function_item(t, fn, alias, colaliases, scope, None)
+        if isinstance(off, exp.Identifier):  # sqlglot moves the ordinality column alias here
+            n_cols = max(1, len(node.expressions))
+            colaliases = list(colaliases) + [None] * (n_cols - len(colaliases))
+            colaliases = colaliases[:n_cols] + [ident(off)]
+        return self._function_item(t, fn, alias, colaliases, scope, lateral_left)
 
     # ============================================================ aggregation
     def _aggregate(self, plan, scope, group, aggs, targets, node, having_pred_for_deps=None):

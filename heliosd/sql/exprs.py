@@ -265,6 +265,8 @@ def _column(an, node: exp.Column, scope):
             s = scope
             while s is not None:
                 it = s.find_item(name)
+                if it is not None and getattr(it, "scalar_fn", False) and len(it.names) == 1:
+                    return resolve_column(an, it.names[0], name, scope, node)
                 if it is not None:
                     items = [E.ColRef(it.offset + i, it.types[i], it.typmods[i], n) for i, n in enumerate(it.names)]
                     return E.RowExpr(items, T.RECORD, names=list(it.names))

@@ -174,6 +174,11 @@ def analyze_call(an, node: exp.Anonymous, scope, schema=None, window=None, agg_f
                 if isinstance(n, E.AggRef):
                     raise PgError("aggregate function calls cannot be nested", errcodes.GROUPING_ERROR,
                                   position=_pos(node))
+                if isinstance(n, E.Call) and getattr(n.fn, "retset", False):
+                    raise PgError("aggregate function calls cannot contain set-returning function calls",
+                                  errcodes.FEATURE_NOT_SUPPORTED, position=_pos(node),
+                                  hint="You might be able to move the set-returning function into a LATERAL "
+                                       "FROM item.")
         return E.AggRef(cand, cargs, cand.result_type(ptypes), distinct, filt, ords, name=name)
     if distinct or order or agg_filter is not None:
         raise PgError(f"DISTINCT specified, but {name} is not an aggregate function" if distinct else

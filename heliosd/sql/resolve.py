@@ -270,7 +270,8 @@ def select_overload(cands, argtypes, what: str, name: str, position=None):
     if len(sigs) == 1:
         return coercible[0]
     raise PgError(
-        f"{what} is not unique: {_sig(what, name, argtypes)}", errcodes.AMBIGUOUS_FUNCTION, position=position,
+        (f"{what} is not unique: {_sig(what, name, argtypes)}" if what == "operator" else
+         f"{what} {_sig(what, name, argtypes)} is not unique"), errcodes.AMBIGUOUS_FUNCTION, position=position,
         hint=f"Could not choose a best candidate {what}. You might need to add explicit type casts.")
 
 

@@ -41,7 +41,7 @@ _oid_counter = [90000]
 class Function:
     __slots__ = ("name", "args", "ret", "impl", "strict", "volatility", "template", "filter_safe",
                  "variadic", "retset", "kind", "env", "oid", "needs_ctx", "description", "min_args",
-                 "arg_names", "nulls_hint", "out_columns", "binder", "arg_defaults")
+                 "arg_names", "nulls_hint", "out_columns", "binder", "arg_defaults", "out_name")
 
     def __init__(self, name, args, ret, impl=None, *, strict=True, volatility="i", template=None,
                  filter_safe=False, variadic=False, retset=False, kind="f", env=None, needs_ctx=False,

@@ -77,7 +77,7 @@ def sort_key(t):
     if t is T.BPCHAR:
         return _bpchar_key
     if t is T.JSONB:
-        return functools.cmp_to_key(T.jsonb_compare)
+        return _JSONB_KEY
     if t.is_array:
         ek = sort_key(t.elem) if t.elem is not None else None
         return _array_key(ek)
@@ -86,6 +86,22 @@ def sort_key(t):
     if t is T.NUMERIC:
         return _numeric_key
     return None
+
+
+def jsonb_order_cmp(a, b):
+    """PostgreSQL's jsonb btree order at top level: a raw scalar is a one-element pseudo array,
+    so an empty array sorts before every scalar and a non-empty one after (compareJsonbContainers)."""
+    la, lb = a.__class__ is list, b.__class__ is list
+    sa = not la and a.__class__ is not dict
+    sb = not lb and b.__class__ is not dict
+    if la and sb:
+        return -1 if len(a) == 0 else 1
+    if sa and lb:
+        return 1 if len(b) == 0 else -1
+    return T.jsonb_compare(a, b)
+
+
+_JSONB_KEY = functools.cmp_to_key(jsonb_order_cmp)
 
 
 def _numeric_key(v):
@@ -456,3 +472,21 @@ def check_float8(v, inf_ok=False, zero_ok=True):
     if not zero_ok and v == 0.0:
         raise float8_underflow()
     return v
+
+
+# ---------------------------------------------------------------- generic record output
+
+
+def _generic_record_out(v):
+    """Text output of an anonymous record whose field types are not known: guessed per value."""
+    return T.record_out(v, [text_out(guess_type(x)) if x is not None else None for x in v])
+
+
+def _install_record_out():
+    from ...types import core as _core
+
+    if T.RECORD.text_out is _core._no_text_out:
+        T.RECORD.text_out = _generic_record_out
+
+
+_install_record_out()

@@ -23,6 +23,7 @@ from json.encoder import encode_basestring as _quote
 from ... import errcodes
 from ... import types as T
 from ...errors import PgError
+from . import lookup_functions as FUNCTIONS_OF
 from . import op, register
 from ._common import arg_fields, json_converter, jsonb_converter, text_out
 
@@ -80,6 +81,8 @@ def _get_key(v, k):
 
 
 def _get_idx(v, i):
+    if v.__class__ is not list and v.__class__ is not dict:
+        v = [v]  # a raw scalar is a one-element pseudo array (jsonb_array_element)
     if v.__class__ is list:
         n = len(v)
         if i < 0:
@@ -385,13 +388,14 @@ def _cmp_op(sym):
 
     f = {"=": operator.eq, "<>": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt,
          ">=": operator.ge}[sym]
-    cmp = T.jsonb_compare
+    from ._common import jsonb_order_cmp as cmp
+
     return lambda a, b: f(cmp(a, b), 0)
 
 
 for _sym in ("=", "<>", "<", "<=", ">", ">="):
     op(_sym, J, J, BOOL, _cmp_op(_sym))
-_f("jsonb_cmp", [J, J], I4, T.jsonb_compare)
+_f("jsonb_cmp", [J, J], I4, lambda a, b: __import__("heliosd.exec.functions._common", fromlist=["x"]).jsonb_order_cmp(a, b))
 _f("jsonb_hash", [J], I4, lambda v: hash(J.text_out(v)) & 0x7FFFFFFF)
 
 
@@ -941,6 +945,9 @@ _f("jsonb_array_elements", [J], J, jsonb_array_elements, retset=True)
 _f("jsonb_array_elements_text", [J], TX, jsonb_array_elements_text, retset=True)
 _f("json_array_elements", [JS], JS, json_array_elements, retset=True)
 _f("json_array_elements_text", [JS], TX, lambda s: [_json_text_of(r) for r in json_array_elements(s)], retset=True)
+for _n in ("jsonb_array_elements", "jsonb_array_elements_text", "json_array_elements", "json_array_elements_text"):
+    for _c in FUNCTIONS_OF(_n):
+        _c.out_name = "value"
 for _n, _fn, _arg, _vt in (("jsonb_each", jsonb_each, J, J), ("jsonb_each_text", jsonb_each_text, J, TX),
                            ("json_each", json_each, JS, JS), ("json_each_text", json_each_text, JS, TX)):
     _srf = _f(_n, [_arg], T.RECORD, _fn, retset=True)
