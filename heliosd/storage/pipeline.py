@@ -26,7 +26,18 @@ Invariants
    returned (MVCC invariant 5); a failed batch publishes nothing.
 5. For each written key the previous ``cur`` version moves to ``hist``
    (vacuum later drops what no snapshot, window or fork point needs), and a
-   commit-log record is written in the same engine write.
+   commit-log record is written in the same engine write, as are the exact
+   per-(branch, object) statistics.
+6. A batch that does not fit the lmdb map is retried after the map grew; the
+   growth itself happens in the event-loop thread (kv.py, "Growing the lmdb
+   map"), never behind a reader's back.  Every request of a retried batch is
+   validated and applied afresh.
+7. ``synchronous_commit=off`` (``durable=False``): the batch's engine write
+   still flushes its data pages (no corruption on power loss) but skips the
+   meta-page sync; a batch with any durable request syncs once for all.
+8. An idle transaction never holds the writer: a transaction's writes wait in
+   its own buffer until COMMIT, and the writer only ever runs batches of
+   COMMIT requests and maintenance steps (``run_in_writer``).
 """
 
 from __future__ import annotations
@@ -34,16 +45,19 @@ from __future__ import annotations
 import asyncio
 import marshal
 import struct
-import time
 
+from .. import errcodes
 from ..errors import PgError, SerializationFailure
-from .mvcc import OBJ_BRANCH_NAMES, OBJ_BRANCHES, SYSTEM_BRANCH, TOMB, _encode_val, _inv, phys
+from .kv import MapFull
+from .mvcc import (COPY, LONG, OBJ_BRANCH_NAMES, OBJ_BRANCHES, SYSTEM_BRANCH, TOMB, _encode_val, _inv,
+                   _unpack_II, phys)
 
 OBJ_BRANCH_ACL = 15  # heliosd.engine.cluster.OBJ_BRANCH_ACL (grants change name resolution)
 _BRANCH_PREFIX = struct.pack(">II", SYSTEM_BRANCH, OBJ_BRANCHES)
 
 _pack_Q = struct.Struct(">Q").pack
 _unpack_Q = struct.Struct(">Q").unpack_from
+_pack_I = struct.Struct(">I").pack
 LOG_PART = 2000
 
 
@@ -56,15 +70,15 @@ class CommitRequest:
         self.seq: int | None = None
         self.error: BaseException | None = None
         self.future = None
-        self.stats_delta: dict[int, list[int]] = {}
+        self.stats_delta: dict[bytes, list[int]] = {}
         self.time = 0.0
 
 
-def _validate(store, w, req: CommitRequest) -> None:
+def _validate(store, w, req: CommitRequest, dropped_in_batch: set) -> None:
     txn = req.txn
     for lk, base in txn.base.items():
-        v = w.get("cur", phys(lk))
-        cur = 0 if v is None else _unpack_Q(v)[0]
+        v = w.get("cur", lk if len(lk) <= LONG else phys(lk))
+        cur = 0 if v is None or v[8] & COPY else _unpack_Q(v)[0]
         if cur != base:
             if lk[:8] == _BRANCH_PREFIX:
                 raise SerializationFailure(
@@ -78,17 +92,29 @@ def _validate(store, w, req: CommitRequest) -> None:
             raise SerializationFailure(
                 f'could not serialize access: the source branch changed after branch "{child}" was forked from it',
                 hint="Retry the migration transaction.")
+    local = txn.local_branches
+    for info in local.values():
+        p = info.parent
+        if p is not None and p not in local:
+            pi = store.branches.get(p)
+            if pi is None or pi.dropped or p in dropped_in_batch:
+                raise SerializationFailure("could not create branch: its parent branch was dropped concurrently")
 
 
 def apply_group(store, w, reqs: list[CommitRequest]) -> None:
     """Validate and apply a batch inside one engine write (runs in the writer thread)."""
     v = w.get("meta", b"last_seq")
     seq = _unpack_Q(v)[0] if v else 0
-    now = time.time()
-    stats_total: dict[int, list[int]] = {}
+    now = store.clock()
+    stats_total: dict[bytes, list[int]] = {}
+    dropped_in_batch: set[int] = set()
+    branches = store.branches
     for req in reqs:
+        req.error = None
+        req.seq = None
+        req.stats_delta = delta = {}
         try:
-            _validate(store, w, req)
+            _validate(store, w, req, dropped_in_batch)
         except PgError as e:
             req.error = e
             continue
@@ -96,29 +122,34 @@ def apply_group(store, w, reqs: list[CommitRequest]) -> None:
         req.seq = seq
         req.time = now
         seq8 = _pack_Q(seq)
-        delta = req.stats_delta
-        branches = store.branches
-        local = req.txn.local_branches
+        txn = req.txn
+        local = txn.local_branches
         log: list = []
         part = 0
-        for lk, val in req.txn.writes.items():
-            pk = phys(lk)
-            bid = int.from_bytes(lk[:4], "big")
-            old = w.get("cur", pk)
-            d = delta.get(bid)
+        for lk, val in txn.writes.items():
+            pk = lk if len(lk) <= LONG else phys(lk)
+            pre = lk[:8]
+            d = delta.get(pre)
             if d is None:
-                d = delta[bid] = [0, 0]
+                d = delta[pre] = [0, 0, 0, 0]
+            old = w.get("cur", pk)
             if old is not None:
-                w.put("hist", pk + _inv(_unpack_Q(old)[0]), old[8:])
+                hk = pk + _inv(_unpack_Q(old)[0])
+                hv = old[8:]
+                w.put("hist", hk, hv)
+                d[2] += 1
+                d[3] += len(hk) + len(hv)
                 if not old[8] & TOMB:
                     d[0] -= 1
                     d[1] -= len(pk) + len(old)
             if val is None:
-                info = branches.get(bid) or local.get(bid)
-                if old is None and (info is None or info.parent is None):
-                    # nothing of this key in this root branch: nothing to hide
-                    log.append((lk, None))
-                    continue
+                if old is None:
+                    bid = _unpack_II(lk)[0]
+                    info = branches.get(bid) or local.get(bid)
+                    if info is None or info.parent is None:
+                        # nothing of this key in this root branch: nothing to hide
+                        log.append((lk, None))
+                        continue
                 w.put("cur", pk, seq8 + _encode_val(TOMB, lk, None))
             else:
                 nv = seq8 + _encode_val(0, lk, val)
@@ -127,28 +158,35 @@ def apply_group(store, w, reqs: list[CommitRequest]) -> None:
                 d[1] += len(pk) + len(nv)
             log.append((lk, val))
             if len(log) >= LOG_PART:
-                w.put("log", seq8 + struct.pack(">I", part), marshal.dumps((now, log)))
+                w.put("log", seq8 + _pack_I(part), marshal.dumps((now, log)))
                 part += 1
                 log = []
-        w.put("log", seq8 + struct.pack(">I", part), marshal.dumps((now, log)))
-        for bid in delta:
-            store.branch_last_write[bid] = seq
-        for bid, d in delta.items():
-            t = stats_total.setdefault(bid, [0, 0])
-            t[0] += d[0]
-            t[1] += d[1]
+        w.put("log", seq8 + _pack_I(part), marshal.dumps((now, log)))
+        dropped_in_batch |= txn.dropped_branches
+        for pre in delta:
+            store.branch_last_write[_unpack_II(pre)[0]] = seq
+        for pre, d in delta.items():
+            t = stats_total.get(pre)
+            if t is None:
+                stats_total[pre] = list(d)
+            else:
+                for i in range(4):
+                    t[i] += d[i]
     w.put("meta", b"last_seq", _pack_Q(seq))
-    for bid, d in stats_total.items():
-        key = b"stats" + struct.pack(">I", bid)
+    for pre, d in stats_total.items():
+        if not any(d):
+            continue
+        key = b"stats" + pre
         old = w.get("meta", key)
-        rows, nbytes = marshal.loads(old) if old else (0, 0)
-        w.put("meta", key, marshal.dumps((rows + d[0], nbytes + d[1])))
+        cur = marshal.loads(old) if old else (0, 0, 0, 0)
+        w.put("meta", key, marshal.dumps(tuple(c + x for c, x in zip(cur, d))))
 
 
 def publish_group(store, reqs: list[CommitRequest], failed: BaseException | None = None) -> None:
     """Make a written batch visible (event-loop thread)."""
     latest = store.latest
     records = []
+    written = set()
     for req in reqs:
         txn = req.txn
         if failed is not None and req.error is None:
@@ -168,11 +206,18 @@ def publish_group(store, reqs: list[CommitRequest], failed: BaseException | None
                 if bo not in store.has_data:
                     store.has_data.add(bo)
                     store.layout_version += 1
-            for bid, info in txn.local_branches.items():
-                store.branches[bid] = info
-            for bid, d in req.stats_delta.items():
-                rows, nbytes = store.stats.get(bid, (0, 0))
-                store.stats[bid] = (rows + d[0], nbytes + d[1])
+            written |= txn.written_objects
+            if txn.local_branches:
+                for bid, info in txn.local_branches.items():
+                    store.branches[bid] = info
+                store.layout_version += 1
+            for bid in txn.dropped_branches:
+                info = store.branches.get(bid)
+                if info is not None:
+                    info.dropped = True
+                    info.retire_txid = store._next_txid
+            if req.stats_delta:
+                store.add_stats({_unpack_II(pre): d for pre, d in req.stats_delta.items()})
             txn.commit_seq = req.seq
             records.append(req)
     store.latest = latest
@@ -183,6 +228,8 @@ def publish_group(store, reqs: list[CommitRequest], failed: BaseException | None
                 cb()
     for cb in store.on_publish:
         cb(records)
+    if written:
+        store.maybe_materialize(written)
 
 
 class CommitPipeline:
@@ -215,6 +262,17 @@ class CommitPipeline:
             raise req.error
         return req.seq
 
+    async def _write(self, fn, durable: bool):
+        """One engine write; grows the lmdb map here (loop thread) when it is full."""
+        engine = self.store.engine
+        while True:
+            try:
+                if engine.threaded_writes:
+                    return await self.loop.run_in_executor(self.executor, engine.write, fn, durable, False)
+                return engine.write(fn, durable)
+            except MapFull:
+                engine.grow()
+
     async def _run(self) -> None:
         store = self.store
         try:
@@ -223,13 +281,9 @@ class CommitPipeline:
                 durable = any(r.durable for r in batch)
                 failed = None
                 try:
-                    if store.engine.threaded_writes:
-                        await self.loop.run_in_executor(
-                            self.executor, store.engine.write, lambda w: apply_group(store, w, batch), durable)
-                    else:
-                        store.engine.write(lambda w: apply_group(store, w, batch), durable)
+                    await self._write(lambda w: apply_group(store, w, batch), durable)
                 except BaseException as e:  # engine failure: the whole batch fails
-                    failed = e if isinstance(e, PgError) else PgError(f"could not commit: {e}", "58030")
+                    failed = e if isinstance(e, PgError) else PgError(f"could not commit: {e}", errcodes.IO_ERROR)
                 publish_group(store, batch, failed)
                 self.batches += 1
                 for r in batch:
@@ -243,15 +297,12 @@ class CommitPipeline:
 
     async def run_in_writer(self, fn, durable: bool = False):
         """Run fn(writer) as its own engine write, serialized with commits (vacuum, materialize)."""
-        store = self.store
         while self.running:
             await self.idle.wait()
         self.running = True
         self.idle.clear()
         try:
-            if store.engine.threaded_writes:
-                return await self.loop.run_in_executor(self.executor, store.engine.write, fn, durable)
-            return store.engine.write(fn, durable)
+            return await self._write(fn, durable)
         finally:
             self.running = False
             self.idle.set()
