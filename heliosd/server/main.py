@@ -78,7 +78,7 @@ class Connection(asyncio.Protocol):
         if self._idle_timer is not None and self.session is not None:
             self._idle_timer.cancel()
             self._idle_timer = None
-        if not self._paused and self.proto.buffered > HIGH_WATER:
+        if not self._paused and self.proto.buffered > HIGH_WATER and self.proto.has_complete_message:
             self.transport.pause_reading()
             self._paused = True
         w = self._data_waiter
@@ -149,7 +149,7 @@ class Connection(asyncio.Protocol):
         f["S"] = f["V"] = "FATAL"
         if e.code not in (errcodes.ADMIN_SHUTDOWN,):
             log.info("FATAL %s: %s (host=%s user=%s)", e.code, e.message, self.peer, self.auth_user)
-        self.send(P.error_response(f))
+        self.send(P.error_response_v2(e.message) if getattr(e, "legacy_v2", False) else P.error_response(f))
         self.close()
 
     def close(self):
@@ -161,7 +161,8 @@ class Connection(asyncio.Protocol):
     # ---------------------------------------------------------- input
     def _pull(self):
         ev = self.proto.next_event()
-        if self._paused and self.proto.buffered < LOW_WATER and not self.closed:
+        if self._paused and not self.closed and (self.proto.buffered < LOW_WATER
+                                                 or not self.proto.has_complete_message):
             self.transport.resume_reading()
             self._paused = False
         return ev
@@ -495,6 +496,7 @@ class Connection(asyncio.Protocol):
             if s.txn is not None and s.txn_implicit:
                 s._rollback_txn()
             self.proto.error_in_extended()
+            self.write_out()  # PostgreSQL flushes an ErrorResponse at once
         except Exception as e:
             s._internal_error(e)
             if s.txn is not None:
@@ -503,13 +505,14 @@ class Connection(asyncio.Protocol):
                 else:
                     s.txn_state = "E"
             self.proto.error_in_extended()
+            self.write_out()
 
     def _parse(self, ev: P.Parse):
         from .. import types as T
 
         s = self.session
         if ev.name and ev.name in s.prepared:
-            raise PgError(f'prepared statement "{ev.name}" already exists', errcodes.DUPLICATE_PSTATEMENT)
+            raise PgError(f'prepared statement "{ev.name}" already exists', errcodes.DUPLICATE_PREPARED_STATEMENT)
         if s.txn_state == "E" and not _is_txn_exit(ev.sql):
             raise PgError("current transaction is aborted, commands ignored until end of transaction block",
                           errcodes.IN_FAILED_SQL_TRANSACTION)
@@ -538,7 +541,7 @@ class Connection(asyncio.Protocol):
         s = self.session
         p = s.prepared.get(ev.statement)
         if p is None:
-            raise PgError(f'prepared statement "{ev.statement}" does not exist', errcodes.UNDEFINED_PSTATEMENT)
+            raise PgError(f'prepared statement "{ev.statement}" does not exist', errcodes.INVALID_SQL_STATEMENT_NAME)
         if s.txn_state == "E" and not _is_txn_exit(p.sql):
             raise PgError("current transaction is aborted, commands ignored until end of transaction block",
                           errcodes.IN_FAILED_SQL_TRANSACTION)
@@ -552,31 +555,49 @@ class Connection(asyncio.Protocol):
                           errcodes.PROTOCOL_VIOLATION)
         params = []
         tz = s.tz()
+        where = (f'portal "{ev.portal}"' if ev.portal else "unnamed portal") + " parameter $%d"
         for i, (raw, t) in enumerate(zip(ev.params, p.param_types)):
+            fmt = fmts[0] if len(fmts) == 1 else (fmts[i] if fmts else 0)
+            if fmt not in (0, 1):
+                raise PgError(f"unsupported format code: {fmt}", errcodes.INVALID_PARAMETER_VALUE,
+                              where=where % (i + 1))
             if raw is None:
                 params.append(None)
                 continue
-            fmt = fmts[0] if len(fmts) == 1 else (fmts[i] if fmts else 0)
             try:
                 if fmt == 1:
                     params.append(t.binary_in(raw, -1))
                 else:
                     try:
                         text = raw.decode("utf-8")
-                    except UnicodeDecodeError:
-                        raise PgError('invalid byte sequence for encoding "UTF8"',
-                                      errcodes.CHARACTER_NOT_IN_REPERTOIRE) from None
+                    except UnicodeDecodeError as e:
+                        raise P.invalid_utf8(raw, e.start) from None
                     if "\x00" in text:
                         raise PgError('invalid byte sequence for encoding "UTF8": 0x00',
                                       errcodes.CHARACTER_NOT_IN_REPERTOIRE)
                     params.append(t.text_in(text, -1, tz))
-            except PgError:
+            except PgError as e:
+                if fmt == 1:
+                    # PostgreSQL: a receive function that runs out of bytes fails in
+                    # pq_getmsg* (08P01); leftover bytes are Bind's own check (22P03)
+                    if e.message == "insufficient data left in message":
+                        e.code = errcodes.PROTOCOL_VIOLATION
+                    elif e.message == "incorrect binary data format":
+                        e.message = f"incorrect binary data format in bind parameter {i + 1}"
+                if e.where is None:
+                    # PostgreSQL shows text values as '...' (log_parameter_max_length_on_error = 0)
+                    e.where = where % (i + 1) + (" = '...'" if fmt == 0 else "")
                 raise
             except Exception:
-                raise PgError(f'incorrect binary data format in bind parameter {i + 1}',
-                              errcodes.INVALID_BINARY_REPRESENTATION) from None
+                raise PgError(f"incorrect binary data format in bind parameter {i + 1}",
+                              errcodes.INVALID_BINARY_REPRESENTATION, where=where % (i + 1)) from None
         if s.txn is None:
             s._begin_txn(implicit=True)
+        cols = p.columns if p.kind in ("query", "dml") else None
+        rf = ev.result_formats
+        if cols is not None and len(rf) not in (0, 1, len(cols)):
+            raise PgError(f"bind message has {len(rf)} result formats but query has {len(cols)} columns",
+                          errcodes.PROTOCOL_VIOLATION)
         s.portals[ev.portal] = Portal(ev.portal, p, params, ev.result_formats)
         s.out.append(P.BIND_COMPLETE)
 
@@ -585,7 +606,7 @@ class Connection(asyncio.Protocol):
         if ev.kind == "S":
             p = s.prepared.get(ev.name)
             if p is None:
-                raise PgError(f'prepared statement "{ev.name}" does not exist', errcodes.UNDEFINED_PSTATEMENT)
+                raise PgError(f'prepared statement "{ev.name}" does not exist', errcodes.INVALID_SQL_STATEMENT_NAME)
             s.out.append(P.parameter_description([t.oid for t in p.param_types]))
             cols = _describe_cols(p, s)
             if cols is None:
@@ -595,7 +616,7 @@ class Connection(asyncio.Protocol):
         else:
             portal = s.portals.get(ev.name)
             if portal is None:
-                raise PgError(f'portal "{ev.name}" does not exist', errcodes.UNDEFINED_CURSOR)
+                raise PgError(f'portal "{ev.name}" does not exist', errcodes.INVALID_CURSOR_NAME)
             cols = _describe_cols(portal.prepared, s)
             if cols is None:
                 s.out.append(P.NO_DATA)
@@ -607,10 +628,13 @@ class Connection(asyncio.Protocol):
         s = self.session
         portal = s.portals.get(ev.portal)
         if portal is None:
-            raise PgError(f'portal "{ev.portal}" does not exist', errcodes.UNDEFINED_CURSOR)
+            raise PgError(f'portal "{ev.portal}" does not exist', errcodes.INVALID_CURSOR_NAME)
         if s.txn_state == "E" and not _is_txn_exit(portal.prepared.sql):
             raise PgError("current transaction is aborted, commands ignored until end of transaction block",
                           errcodes.IN_FAILED_SQL_TRANSACTION)
+        for f in portal.result_formats:
+            if f not in (0, 1):
+                raise PgError(f"unsupported format code: {f}", errcodes.INVALID_PARAMETER_VALUE)
         if portal.done and portal.rows is not None:
             s.out.append(P.command_complete(portal.tag))
             return

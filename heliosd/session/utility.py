@@ -703,17 +703,17 @@ async def _unlisten(s, u, text, multi):
 async def _notify(s, u, text, multi):
     if len(u.payload.encode()) >= 8000:
         raise PgError("payload string too long", errcodes.INVALID_PARAMETER_VALUE)
+    # queued on the session: delivered when the transaction (explicit or the
+    # implicit one of this message) commits, dropped on rollback
     pending = s.__dict__.setdefault("pending_notifies", [])
-    pending.append((_chan(s, u.channel), u.payload))
-    if s.txn is None or s.txn_implicit:
-        deliver_notifies(s)
-    else:
-        s.txn.on_commit.append(lambda: deliver_notifies(s))
+    item = (_chan(s, u.channel), u.payload)
+    if item not in pending:  # PostgreSQL folds duplicates within a transaction
+        pending.append(item)
     _cc(s, "NOTIFY")
 
 
 def deliver_notifies(s):
-    pending = s.__dict__.pop("pending_notifies", [])
+    pending = s.__dict__.pop("pending_notifies", None) or []
     for key, payload in pending:
         for other in list(s.cluster.listeners.get(key, ())):
             other.deliver_notification(s.pid, key[2], payload)

@@ -376,6 +376,15 @@ class ServerProtocol:
     def buffered(self) -> int:
         return len(self.buf) - self.pos
 
+    @property
+    def has_complete_message(self) -> bool:
+        """Whether a whole message is waiting (flow control: a server may stop
+        reading while complete messages wait, never while one is half-read)."""
+        avail = len(self.buf) - self.pos
+        if self.state == self.STARTUP:
+            return avail >= 4 and avail >= _I.unpack_from(self.buf, self.pos)[0]
+        return avail >= 5 and avail >= 1 + _I.unpack_from(self.buf, self.pos + 1)[0]
+
     # ------------------------------------------------------------ input
     def receive_data(self, data: bytes) -> None:
         if self.state == self.CLOSED or not data:
@@ -529,9 +538,11 @@ class ServerProtocol:
             return CancelRequest(pid, key)
         major, minor = code >> 16, code & 0xFFFF
         if major != 3:
-            raise ProtocolViolation(
+            e = ProtocolViolation(
                 f"unsupported frontend protocol {major}.{minor}: server supports 3.0 to 3.0",
                 errcodes.FEATURE_NOT_SUPPORTED)
+            e.legacy_v2 = major < 3  # answer in the old format the client can read
+            raise e
         params = {}
         options = []
         n = len(payload)
@@ -737,6 +748,12 @@ def _fields_msg(t: bytes, fields: dict) -> bytes:
 
 def error_response(fields: dict) -> bytes:
     return _fields_msg(b"E", fields)
+
+
+def error_response_v2(message: str) -> bytes:
+    """A protocol-2.0 ErrorResponse ('E', text, NUL; no length word): what
+    PostgreSQL sends a client that asked for protocol 1.x/2.x."""
+    return b"E" + f"FATAL:  {message}\n".encode("utf-8") + b"\x00"
 
 
 def notice_response(fields: dict) -> bytes:
