@@ -350,5 +350,20 @@ def read_sequence(txn, bid: int, oid: int, latest: bool = True):
     return marshal.loads(v) if v is not None else None
 
 
+#: Set by heliosd.exec.functions.sequences: ``(bid, oid) -> (last_value, is_called, stored row)`` from the
+#: in-memory sequence cache, or None.  nextval stores a reservation ahead of the values it hands out.
+sequence_peek = None
+
+
+def sequence_state(txn, bid: int, oid: int):
+    """(last_value, is_called) of a sequence as sessions see it: the cache while it matches storage."""
+    cur = read_sequence(txn, bid, oid)
+    if sequence_peek is not None and cur is not None:
+        p = sequence_peek(bid, oid)
+        if p is not None and p[2] is not None and tuple(cur) == tuple(p[2]):
+            return p[0], p[1]
+    return cur
+
+
 def write_sequence(txn, bid: int, oid: int, last_value: int, is_called: bool) -> None:
     txn.put(bid, OBJ_SEQVALS, keycode.enc_int(oid), marshal.dumps((last_value, is_called)))

@@ -83,10 +83,10 @@ def _load():
 def sequence_relation_scan(rel):
     """SELECT * FROM a_sequence: last_value, log_cnt, is_called."""
     from ..exec import runtime
-    from .catalog import read_sequence
+    from .catalog import sequence_state
 
     def rows(ctx):
-        cur = read_sequence(ctx.txn, ctx.bid, rel.oid)
+        cur = sequence_state(ctx.txn, ctx.bid, rel.oid)
         last, called = cur if cur is not None else (rel.seq.start, False)
         return [(last, 0 if called else 0, called)]
 

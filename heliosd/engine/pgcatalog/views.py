@@ -104,7 +104,7 @@ def pg_sequences(ctx):
         if r.kind != "S" or r.seq is None:
             continue
         s = r.seq
-        cur = C.read_sequence(ctx.txn, ctx.bid, r.oid)
+        cur = C.sequence_state(ctx.txn, ctx.bid, r.oid)
         last = cur[0] if cur is not None and cur[1] else None
         out.append(mk(schemaname=_ns_name(cat, r.namespace), sequencename=r.name, sequenceowner=names.get(r.owner),
                       data_type=s.type_oid, start_value=s.start, min_value=s.min, max_value=s.max,
