@@ -516,6 +516,9 @@ class _Gen:
         if t is RowExpr:
             return "(" + "".join(self.v(a) + ", " for a in e.items) + ")"
         if t is Func:
+            if e.fn is None:
+                raise PgError(f"{e.name}() is not allowed here", errcodes.GROUPING_ERROR
+                              if e.name == "grouping" else errcodes.SYNTAX_ERROR)
             f = self.bind(e.fn, "f")
             return f"{f}(" + ", ".join(self.v(a) for a in e.args) + ")"
         if t is SubPlan:

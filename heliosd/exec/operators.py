@@ -1011,13 +1011,36 @@ class CteScanOp(Op):
         self.label = f"CTE Scan on {name}"
 
     def run(self, ctx):
-        rows = ctx.cte_cache.get(self.cte_id)
-        if rows is None:
-            saved = ctx.outer
-            rows = rows_of(self.children[0], ctx)
-            ctx.outer = saved
-            ctx.cte_cache[self.cte_id] = rows
-        yield list(rows)
+        """The first reader runs the CTE and caches its rows while streaming them
+        (so LIMIT over an endless recursive CTE stops it); later readers replay
+        the cache, re-running only if the first reader stopped early."""
+        cached = ctx.cte_cache.get(self.cte_id)
+        if cached is not None and cached[1]:
+            yield list(cached[0])
+            return
+        rows = []
+        entry = [rows, False]
+        ctx.cte_cache[self.cte_id] = entry
+        for b in self.children[0].run(ctx):
+            rows.extend(b)
+            yield b
+        entry[1] = True
+
+
+class ForceCtesOp(Op):
+    label = "ModifyTable CTEs"
+
+    def __init__(self, child, cte_ops):
+        self.children = (child,) + tuple(cte_ops)
+        self.cte_ops = cte_ops
+
+    def run(self, ctx):
+        before = ctx.processed
+        for op in self.cte_ops:
+            for _b in op.run(ctx):
+                yield []
+        ctx.processed = before  # the command tag counts the main statement only
+        yield from self.children[0].run(ctx)
 
 
 class WorkTableScanOp(Op):

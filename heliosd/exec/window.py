@@ -6,6 +6,15 @@ from .. import errcodes
 from ..errors import PgError
 
 
+def _comparable(v):
+    """Dates compare with the timestamps that date +/- interval produce."""
+    import datetime as dt
+
+    if type(v) is dt.date:
+        return dt.datetime(v.year, v.month, v.day)
+    return v
+
+
 class WinSpec:
     """One window function call: partition/order key functions, the function
     and how to compute it over a partition."""
@@ -85,16 +94,20 @@ class WinSpec:
                 return peer_end[s]
             # RANGE with offset: compare on the single ORDER BY key
             desc = self.order_fns[0][1]
-            cur = okeys[i][0]
+            ok = okeys
+            cur = ok[i][0]
             if cur is None:
                 return peer_start[i] if is_start else peer_end[i]
+            conv, add = _range_ops(cur, val)
             if (b[1] == "PRECEDING") != desc:
-                bound = cur - val
+                bound = add(conv(cur), val, -1)
             else:
-                bound = cur + val
+                bound = add(conv(cur), val, 1)
+            if conv is not _ident:
+                ok = [(None,) if k[0] is None else (conv(k[0]),) for k in ok]
             if is_start:
                 for k in range(n):
-                    v = okeys[k][0]
+                    v = ok[k][0]
                     if v is None:
                         continue
                     if (v >= bound) if not desc else (v <= bound):
@@ -102,7 +115,7 @@ class WinSpec:
                 return n
             last = 0
             for k in range(n):
-                v = okeys[k][0]
+                v = ok[k][0]
                 if v is None:
                     continue
                 if (v <= bound) if not desc else (v >= bound):
@@ -156,3 +169,41 @@ class WinSpec:
                     acc.step(*args[k])
             out[i] = acc.result()
         return out
+
+
+def _ident(v):
+    return v
+
+
+def _num_add(v, off, sign):
+    return v + off if sign > 0 else v - off
+
+
+def _range_ops(cur, off):
+    """(key conversion, add(key, offset, sign)) for RANGE offset frames (PostgreSQL's in_range)."""
+    import datetime as dt
+
+    from .. import types as T
+
+    if off is not None and off.__class__ is T.Interval:
+        from .functions.datetime import _date_to_ts, _time_pl_interval, ts_pl_interval, tstz_pl_interval
+
+        if isinstance(cur, dt.datetime):
+            f = tstz_pl_interval if cur.tzinfo is not None else ts_pl_interval
+            return _ident, (lambda v, o, sgn: f(v, o if sgn > 0 else o.neg()))
+        if isinstance(cur, dt.date):
+            return _date_to_ts, (lambda v, o, sgn: ts_pl_interval(v, o if sgn > 0 else o.neg()))
+        if isinstance(cur, dt.time):
+            return _ident, (lambda v, o, sgn: _time_pl_interval(v, o if sgn > 0 else o.neg()))
+        if cur.__class__ is T.Interval:
+            return _ident, (lambda v, o, sgn: v.add(o) if sgn > 0 else v.sub(o))
+    if isinstance(cur, (int, float)) or cur.__class__.__name__ == "Decimal":
+        if isinstance(cur, bool):
+            raise _range_type_error("boolean")
+        return _ident, _num_add
+    raise _range_type_error({str: "text", bytes: "bytea"}.get(cur.__class__, cur.__class__.__name__))
+
+
+def _range_type_error(tname):
+    return PgError(f"RANGE with offset PRECEDING/FOLLOWING is not supported for column type {tname}",
+                   errcodes.FEATURE_NOT_SUPPORTED)

@@ -281,6 +281,22 @@ class WorkTableScan(Node):
         self.width = width
 
 
+class ForceCtes(Node):
+    """Run data-modifying CTEs to completion before the statement's own plan
+    (PostgreSQL executes them exactly once even when not referenced)."""
+
+    def __init__(self, child: Node, ctes: list):
+        self.child = child
+        self.ctes = ctes
+        self.width = child.width
+
+    def inputs(self):
+        return [self.child]
+
+    def set_inputs(self, new):
+        self.child = new[0]
+
+
 class LockRows(Node):
     """SELECT ... FOR UPDATE/SHARE: lock the rows of the listed scans."""
 

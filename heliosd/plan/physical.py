@@ -620,6 +620,15 @@ class Lowerer:
             op = cte._op = self.op(rules.optimize(cte.plan))
         return O.CteScanOp(cte.id, op, cte.name)
 
+    def _ForceCtes(self, n):
+        ops = []
+        for cte in n.ctes:
+            op = getattr(cte, "_op", None)
+            if op is None:
+                op = cte._op = self.op(rules.optimize(cte.plan))
+            ops.append(O.CteScanOp(cte.id, op, cte.name))
+        return O.ForceCtesOp(self.op(n.child), ops)
+
     def _WorkTableScan(self, n):
         return O.WorkTableScanOp(n.cte.id, n.cte.name)
 

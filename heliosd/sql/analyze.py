@@ -91,6 +91,8 @@ class Scope:
         self.lateral_ok = True
 
     def add(self, item: RangeItem) -> RangeItem:
+        if item.alias is not None and any(it.alias == item.alias for it in self.items):
+            raise PgError(f'table name "{item.alias}" specified more than once', errcodes.DUPLICATE_ALIAS)
         item.offset = self.width
         self.items.append(item)
         self.width += len(item.names)
@@ -160,6 +162,10 @@ class Analyzer:
         self.env = env
         self.sql = sql
         self.ctes: list[dict] = []  # stack of {name: CteDef}
+        self.invisible: list = []  # FROM levels a non-LATERAL subquery may not reference (for PG's errors)
+        self.pending_forward = None  # a later WITH item referenced too early (error wording)
+        self.dml_ctes: list = []  # data-modifying CTEs: always executed, exactly once
+        self.named_windows: dict = {}
         self.n_sublinks = 0
         self.as_of_markers = []
 
@@ -216,20 +222,52 @@ class Analyzer:
 
     def _with(self, with_, outer):
         recursive = bool(with_.args.get("recursive"))
-        for cte in with_.expressions:
-            name = ident(cte.args["alias"].this)
+        names = [ident(c.args["alias"].this) for c in with_.expressions]
+        for i, nm in enumerate(names):
+            if nm in names[:i]:
+                raise PgError(f'WITH query name "{nm}" specified more than once', errcodes.DUPLICATE_ALIAS)
+        for pos, cte in enumerate(with_.expressions):
+            name = names[pos]
             colnames = [ident(c) for c in (cte.args["alias"].columns or [])]
             body = cte.this
-            if recursive and isinstance(body, exp.Union) and self._references(body.expression, name):
-                base_q = self.query(body.this, outer)
+            if not recursive:
+                # a reference to a later WITH item is PostgreSQL's 42P01 with a hint
+                for later in names[pos + 1:]:
+                    if self._references(body, later) and self.find_cte(later) is None:
+                        self.pending_forward = later
+            if recursive and self._references(body, name):
+                if not (isinstance(body, exp.Union)):
+                    raise PgError(f'recursive query "{name}" does not have the form non-recursive-term UNION '
+                                  f'[ALL] recursive-term', errcodes.INVALID_RECURSION)
+                if self._references(body.this, name):
+                    raise PgError(f'recursive reference to query "{name}" must not appear within its '
+                                  f'non-recursive term', errcodes.INVALID_RECURSION)
+                nrefs = sum(1 for t in body.expression.find_all(exp.Table)
+                            if not t.args.get("db") and ident(t.this) == name)
+                if nrefs > 1:
+                    raise PgError(f'recursive reference to query "{name}" must not appear more than once',
+                                  errcodes.INVALID_RECURSION)
+                rec_node = body.expression
+                if isinstance(rec_node, exp.Select):
+                    for n in rec_node.expressions:
+                        for x in n.walk():
+                            if isinstance(x, exp.Anonymous) and str(x.this).lower() in _AGG_NAMES() and \
+                                    not isinstance(x.parent, exp.Window):
+                                raise PgError("aggregate functions are not allowed in a recursive query's "
+                                              "recursive term", errcodes.INVALID_RECURSION)
+                base_q = self._branch(body.this, outer)
                 cols = colnames or [c.name for c in base_q.columns]
                 if len(cols) != len(base_q.columns):
                     raise PgError(f'WITH query "{name}" has {len(base_q.columns)} columns available but '
                                   f'{len(cols)} columns specified', errcodes.INVALID_COLUMN_REFERENCE)
+                for i, c in enumerate(base_q.columns):
+                    if c.type is T.UNKNOWN:
+                        self._coerce_output(base_q, i, T.TEXT)
+                        c.type = T.TEXT
                 d = N.CteDef(name, None, [ResultColumn(n, c.type, c.typmod) for n, c in zip(cols, base_q.columns)],
                              recursive=True)
                 self.ctes[-1][name] = d
-                rec_q = self.query(body.expression, outer)
+                rec_q = self._branch(body.expression, outer)
                 if len(rec_q.columns) != len(base_q.columns):
                     raise PgError("each UNION query must have the same number of columns",
                                   errcodes.SYNTAX_ERROR)
@@ -237,14 +275,42 @@ class Analyzer:
                 # coerce the recursive term to the base term's types
                 exprs = []
                 for i, (bc, rc) in enumerate(zip(base_q.columns, rec_q.columns)):
-                    ref = E.ColRef(i, rc.type, rc.typmod)
                     if rc.type is not bc.type:
-                        ref = R.coerce(ref, bc.type, -1, "implicit")
+                        done = self._coerce_output(rec_q, i, bc.type) if rc.type is T.UNKNOWN else None
+                        if done is None:
+                            try:
+                                ref = R.coerce(E.ColRef(i, rc.type, rc.typmod), bc.type, -1, "implicit")
+                            except PgError:
+                                raise PgError(f'recursive query "{name}" column {i + 1} has type '
+                                              f'{T.format_type(bc.type.oid, bc.typmod)} in non-recursive term but '
+                                              f'type {T.format_type(rc.type.oid, rc.typmod)} overall',
+                                              errcodes.DATATYPE_MISMATCH,
+                                              hint="Cast the output of the non-recursive term to the correct "
+                                                   "type.") from None
+                        else:
+                            ref = E.ColRef(i, bc.type, bc.typmod)
+                    else:
+                        ref = E.ColRef(i, rc.type, rc.typmod)
                     exprs.append(ref)
-                if any(not isinstance(x, E.ColRef) for x in exprs):
+                if any(not (isinstance(x, E.ColRef) and x.index == j) for j, x in enumerate(exprs)):
                     rec_plan = N.Project(rec_plan, exprs)
                 d.plan = N.RecursiveUnion(base_q.plan, rec_plan, not body.args.get("distinct", True), d)
+            elif isinstance(body, (exp.Insert, exp.Update, exp.Delete)):
+                from .dml import analyze_delete, analyze_insert, analyze_update
+
+                fn = {exp.Insert: analyze_insert, exp.Update: analyze_update, exp.Delete: analyze_delete}[type(body)]
+                dm = fn(self, body)
+                if dm.columns is None:
+                    raise PgError(f'WITH query "{name}" does not have a RETURNING clause',
+                                  errcodes.FEATURE_NOT_SUPPORTED)
+                cols = colnames or [c.name for c in dm.columns]
+                cols = cols + [c.name for c in dm.columns[len(cols):]]
+                d = N.CteDef(name, dm.plan, [ResultColumn(n, c.type, c.typmod) for n, c in zip(cols, dm.columns)])
+                d.dml = True
+                self.ctes[-1][name] = d
+                self.dml_ctes.append(d)
             else:
+                self.pending_forward = None
                 q = self.query(body, outer)
                 cols = colnames or [c.name for c in q.columns]
                 if len(cols) > len(q.columns):
@@ -252,10 +318,8 @@ class Analyzer:
                                   f'{len(cols)} columns specified', errcodes.INVALID_COLUMN_REFERENCE)
                 cols = cols + [c.name for c in q.columns[len(cols):]]
                 d = N.CteDef(name, q.plan, [ResultColumn(n, c.type, c.typmod) for n, c in zip(cols, q.columns)])
-                if isinstance(body, (exp.Insert, exp.Update, exp.Delete)):
-                    raise PgError("data-modifying statements in WITH are not supported",
-                                  errcodes.FEATURE_NOT_SUPPORTED)
                 self.ctes[-1][name] = d
+            self.pending_forward = None
 
     @staticmethod
     def _references(node, name) -> bool:
@@ -297,6 +361,21 @@ class Analyzer:
         return q if not order else self._apply_outer_clauses(node, q, outer)
 
     # ------------------------------------------------------------ set operations
+    def _branch(self, node, outer) -> Query:
+        """A set-operation branch: unknown-typed outputs stay unresolved."""
+        if isinstance(node, exp.Select) and node.args.get("with_") is None:
+            return self.select(node, outer, resolve_unknown=False)
+        return self.query(node, outer)
+
+    @staticmethod
+    def _coerce_output(q: Query, i: int, t) -> E.Expr | None:
+        """Coerce output column i of a branch in place when its top is a projection."""
+        plan = q.plan
+        if isinstance(plan, N.Project) and i < len(plan.exprs):
+            plan.exprs[i] = R.coerce(plan.exprs[i], t)
+            return E.ColRef(i, t, plan.exprs[i].typmod)
+        return None
+
     def setop(self, node, outer) -> Query:
         kind = {exp.Union: "union", exp.Intersect: "intersect", exp.Except: "except"}[type(node)]
         for side in (node.this, node.expression):
@@ -305,24 +384,32 @@ class Analyzer:
                 raise PgError(f"{self._lock_strength(lk[0])} is not allowed with UNION/INTERSECT/EXCEPT",
                               errcodes.FEATURE_NOT_SUPPORTED)
         distinct = node.args.get("distinct", True)
-        left = self.query(node.this, outer)
-        right = self.query(node.expression, outer)
+        left = self._branch(node.this, outer)
+        right = self._branch(node.expression, outer)
         if len(left.columns) != len(right.columns):
-            raise PgError(f"each {kind.upper()} query must have the same number of columns", errcodes.SYNTAX_ERROR,
-                          position=None)
+            raise PgError(f"each {kind.upper()} query must have the same number of columns", errcodes.SYNTAX_ERROR)
         lexprs, rexprs, cols = [], [], []
         for i, (lc, rc) in enumerate(zip(left.columns, right.columns)):
             t = T.common_type([lc.type, rc.type], kind.upper())
             if t is T.UNKNOWN:
                 t = T.TEXT
-            lexprs.append(R.coerce(E.ColRef(i, lc.type, lc.typmod), t))
-            rexprs.append(R.coerce(E.ColRef(i, rc.type, rc.typmod), t))
+            if distinct and t in _NO_EQUALITY:
+                raise PgError(f"could not identify an equality operator for type {R.type_name(t)}",
+                              errcodes.UNDEFINED_FUNCTION)
+            le = self._coerce_output(left, i, t) if lc.type is not t else None
+            re_ = self._coerce_output(right, i, t) if rc.type is not t else None
+            if le is None:
+                le = R.coerce(E.ColRef(i, lc.type if lc.type is not T.UNKNOWN else T.TEXT, lc.typmod), t)
+            if re_ is None:
+                re_ = R.coerce(E.ColRef(i, rc.type if rc.type is not T.UNKNOWN else T.TEXT, rc.typmod), t)
+            lexprs.append(le)
+            rexprs.append(re_)
             tm = lc.typmod if lc.typmod == rc.typmod else -1
             cols.append(ResultColumn(lc.name, t, tm))
         lp, rp = left.plan, right.plan
-        if any(not isinstance(x, E.ColRef) for x in lexprs):
+        if any(not (isinstance(x, E.ColRef) and x.index == j) for j, x in enumerate(lexprs)):
             lp = N.Project(lp, lexprs)
-        if any(not isinstance(x, E.ColRef) for x in rexprs):
+        if any(not (isinstance(x, E.ColRef) and x.index == j) for j, x in enumerate(rexprs)):
             rp = N.Project(rp, rexprs)
         plan = N.SetOp(kind, not distinct, lp, rp)
         q = Query(plan, cols)
@@ -353,8 +440,15 @@ class Analyzer:
                         idx = i
                         break
             if idx is None:
+                if isinstance(e, exp.Column) and isinstance(e.this, exp.Identifier):
+                    if e.table:
+                        raise PgError(f'missing FROM-clause entry for table "{ident(e.args["table"])}"',
+                                      errcodes.UNDEFINED_TABLE)
+                    raise PgError(f'column "{ident(e.this)}" does not exist', errcodes.UNDEFINED_COLUMN)
                 raise PgError("invalid UNION/INTERSECT/EXCEPT ORDER BY clause", errcodes.FEATURE_NOT_SUPPORTED,
-                              detail="Only result column names can be used, not expressions or functions.")
+                              detail="Only result column names can be used, not expressions or functions.",
+                              hint="Add the expression/function to every SELECT, or move the UNION into a FROM "
+                                   "clause.")
             c = q.columns[idx]
             desc = bool(o.args.get("desc"))
             keys.append((E.ColRef(idx, c.type, c.typmod), desc, _nulls_first(o, desc)))
@@ -367,9 +461,14 @@ class Analyzer:
             le = limit.expression if isinstance(limit, exp.Limit) else limit
             if isinstance(limit, exp.Fetch):
                 le = limit.args.get("count")
-                with_ties = bool(limit.args.get("with_ties"))
+                lo = limit.args.get("limit_options")
+                with_ties = bool(limit.args.get("with_ties")) or bool(lo is not None and lo.args.get("with_ties"))
                 if le is None:
                     le = exp.Literal.number(1)
+                if with_ties and node.args.get("order") is None:
+                    raise PgError("WITH TIES cannot be specified without ORDER BY clause", errcodes.SYNTAX_ERROR)
+            if isinstance(le, exp.Var) and le.name.upper() == "ALL":
+                le = None
             if le is not None and not isinstance(le, exp.Null):
                 lim = R.coerce(self.expr(le, Scope()), T.INT8, -1, "implicit")
         if offset is not None:
@@ -380,7 +479,15 @@ class Analyzer:
         return N.Limit(plan, lim, off, with_ties)
 
     # ------------------------------------------------------------ SELECT
-    def select(self, node: exp.Select, outer: Scope | None) -> Query:
+    def select(self, node: exp.Select, outer: Scope | None, resolve_unknown: bool = True) -> Query:
+        saved = self.named_windows
+        self.named_windows = dict(saved)
+        try:
+            return self._select(node, outer, resolve_unknown)
+        finally:
+            self.named_windows = saved
+
+    def _select(self, node: exp.Select, outer: Scope | None, resolve_unknown: bool) -> Query:
         scope = Scope(outer)
         locks = node.args.get("locks")
         saved_keys = getattr(self, "_want_keys", False)
@@ -396,6 +503,13 @@ class Analyzer:
             pred = self.bool_expr(where.this, scope, "WHERE")
             self._no_aggs(pred, "WHERE")
             plan = N.Filter(plan, pred)
+        for w in node.args.get("windows") or []:
+            from .funcs import _window_def
+
+            wname = ident(w.this)
+            if wname in self.named_windows and any(ident(x.this) == wname for x in node.args["windows"][:0]):
+                pass
+            self.named_windows[wname] = _window_def(self, w, scope, defining=True)
         # SELECT list (expanding *)
         targets: list[tuple[str, E.Expr, exp.Expression, int, int]] = []
         for item in node.expressions:
@@ -484,8 +598,19 @@ class Analyzer:
             if t is T.UNKNOWN:
                 t = T.TEXT
             columns.append(ResultColumn(name, t, pe.typmod, toid, attnum))
-        proj = [R.coerce(p, T.TEXT) if p.type is T.UNKNOWN else p for p in proj]
+        if resolve_unknown:
+            proj = [R.coerce(p, T.TEXT) if p.type is T.UNKNOWN else p for p in proj]
+        else:
+            # a set-operation branch: leave unknown-typed literals for the set operation to resolve
+            for i, p in enumerate(proj[:len(columns)]):
+                if p.type is T.UNKNOWN:
+                    columns[i].type = T.UNKNOWN
         plan = N.Project(plan, proj)
+        for k, _d, _nf in sort_keys:
+            check_sortable(k.type)
+        if distinct is not None and distinct_on is None:
+            for c in columns:
+                check_hashable(c.type)
         if distinct is not None:
             if distinct_on is not None:
                 # sort by DISTINCT ON keys (then ORDER BY), keep first per key
@@ -694,7 +819,8 @@ class Analyzer:
     def join(self, left_plan, j: exp.Join, scope: Scope) -> N.Node:
         kind = (j.args.get("side") or "").lower()
         jkind = (j.args.get("kind") or "").lower()
-        natural = jkind == "natural" or bool(j.args.get("natural"))
+        natural = jkind == "natural" or bool(j.args.get("natural")) or \
+            str(j.args.get("method") or "").upper() == "NATURAL"
         if jkind == "cross":
             kind = "cross"
         left_items = list(scope.items)
@@ -738,8 +864,9 @@ class Analyzer:
             cond = _and_all(conds) if conds else None
         elif on is not None:
             cond = self.bool_expr(on, scope, "JOIN/ON")
-        elif kind not in ("cross",) and not lateral and kind != "inner":
-            raise PgError("syntax error at or near \"JOIN\"", errcodes.SYNTAX_ERROR)
+        elif kind in ("left", "right", "full"):
+            raise PgError(f'syntax error at or near "{kind.upper()}"', errcodes.SYNTAX_ERROR)
+        # (a bare "JOIN b" and a comma parse alike in sqlglot: both are cross joins here)
         if kind == "cross" or (kind == "inner" and cond is None):
             return N.Join("inner", left_plan, right_plan, None, lateral=lateral)
         return N.Join(kind, left_plan, right_plan, cond, lateral=lateral)
@@ -775,12 +902,39 @@ class Analyzer:
         if isinstance(node, exp.Subquery):
             lateral = False
             inner = node.this
+            if isinstance(inner, exp.Table) and inner.args.get("joins"):
+                # a parenthesized join: analyzed on its own (its row starts at column 0),
+                # then its range items join this FROM level
+                sub = Scope(scope.parent)
+                first = inner.copy()
+                first.set("joins", None)
+                plan = self.range_item(first, sub, lateral_left)
+                if isinstance(plan, _LateralMarker):
+                    plan = plan.plan
+                for j in inner.args["joins"]:
+                    plan = self.join(plan, j, sub)
+                for it in sub.items:
+                    scope.add(it)
+                scope.using.extend(sub.using)
+                return plan
+            if alias is None:
+                raise PgError("VALUES in FROM must have an alias" if isinstance(inner, exp.Values) else
+                              "subquery in FROM must have an alias", errcodes.SYNTAX_ERROR,
+                              hint="For example, FROM (VALUES ...) [AS] foo." if isinstance(inner, exp.Values)
+                              else "For example, FROM (SELECT ...) [AS] foo.")
             sub_scope_parent = scope if lateral_left is not None else scope.parent
             if isinstance(inner, exp.Values):
                 q = self.values_query(inner, scope.parent)
             else:
-                q = self.query(node, scope if _is_lateral(node) else scope.parent)
-                lateral = _is_lateral(node) and _uses_outer_plan(q.plan)
+                is_lat = _is_lateral(node)
+                if not is_lat:
+                    self.invisible.append(scope)
+                try:
+                    q = self.query(node, scope if is_lat else scope.parent)
+                finally:
+                    if not is_lat:
+                        self.invisible.pop()
+                lateral = is_lat and _uses_outer_plan(q.plan)
             names = [c.name for c in q.columns]
             for i, a in enumerate(colaliases[:len(names)]):
                 names[i] = a
@@ -919,6 +1073,11 @@ class Analyzer:
         rel = cat.find_relation(name, schema, self.env.search_path)
         if rel is None:
             full = f"{schema}.{name}" if schema else name
+            if schema is None and self.pending_forward == name:
+                raise PgError(f'relation "{full}" does not exist', errcodes.UNDEFINED_TABLE, position=_pos(node),
+                              detail=f'There is a WITH item named "{name}", but it cannot be referenced from this '
+                                     f'part of the query.',
+                              hint="Use WITH RECURSIVE, or re-order the WITH items to remove forward references.")
             raise PgError(f'relation "{full}" does not exist', errcodes.UNDEFINED_TABLE, position=_pos(node))
         return rel
 
@@ -988,55 +1147,60 @@ class Analyzer:
         keys: list[E.Expr] = []
         sets = None
         if group is not None:
-            plain = list(group.expressions or [])
-            for x in plain:
-                keys.append(self._group_key(x, targets, scope))
-            rollup = group.args.get("rollup") or []
-            cube = group.args.get("cube") or []
-            gsets = group.args.get("grouping_sets") or []
-            if rollup or cube or gsets:
-                base = list(range(len(keys)))
-                combos = [base]
-                for r in rollup:
-                    items = r.expressions
-                    idx = []
-                    for x in items:
-                        keys.append(self._group_key(x, targets, scope))
-                        idx.append(len(keys) - 1)
-                    combos = [c + idx[:k] for c in combos for k in range(len(idx), -1, -1)]
-                for c in cube:
-                    items = c.expressions
-                    idx = []
-                    for x in items:
-                        keys.append(self._group_key(x, targets, scope))
-                        idx.append(len(keys) - 1)
-                    import itertools
+            import itertools
 
-                    subsets = []
+            def key_of(x):
+                k = self._group_key(x, targets, scope)
+                for n in E.walk(k):
+                    if isinstance(n, E.AggRef):
+                        raise PgError("aggregate functions are not allowed in GROUP BY", errcodes.GROUPING_ERROR)
+                    if isinstance(n, E.WindowRef):
+                        raise PgError("window functions are not allowed in GROUP BY", errcodes.WINDOWING_ERROR)
+                check_hashable(k.type)
+                kk = _expr_key(k)
+                for i, e0 in enumerate(keys):
+                    if _expr_key(e0) == kk:
+                        return i
+                keys.append(k)
+                return len(keys) - 1
+
+            def members(item):
+                if isinstance(item, exp.Tuple):
+                    return list(item.expressions)
+                if isinstance(item, exp.Paren):
+                    return [] if item.this is None else [item.this]
+                return [item]
+
+            combos = [[]]
+            grouping = False
+            for x in group.expressions or []:
+                if isinstance(x, exp.Rollup):
+                    grouping = True
+                    idx = [[key_of(m) for m in members(it)] for it in x.expressions]
+                    opts = [sum(idx[:k], []) for k in range(len(idx), -1, -1)]
+                elif isinstance(x, exp.Cube):
+                    grouping = True
+                    idx = [[key_of(m) for m in members(it)] for it in x.expressions]
+                    opts = []
                     for k in range(len(idx), -1, -1):
-                        subsets.extend(itertools.combinations(idx, k))
-                    combos = [c0 + list(s) for c0 in combos for s in subsets]
-                for gs in gsets:
-                    options = []
-                    for item in gs.expressions:
-                        members = item.expressions if isinstance(item, exp.Tuple) else (
-                            [] if isinstance(item, exp.Paren) and item.this is None else [item])
-                        idx = []
-                        for x in members:
-                            k = self._group_key(x, targets, scope)
-                            kk = _expr_key(k)
-                            found = [i for i, e0 in enumerate(keys) if _expr_key(e0) == kk]
-                            if found:
-                                idx.append(found[0])
-                            else:
-                                keys.append(k)
-                                idx.append(len(keys) - 1)
-                        options.append(idx)
-                    combos = [c0 + o for c0 in combos for o in options]
+                        for combo in itertools.combinations(idx, k):
+                            opts.append(sum(combo, []))
+                elif isinstance(x, exp.GroupingSets):
+                    grouping = True
+                    opts = []
+                    for it in x.expressions:
+                        if isinstance(it, (exp.Rollup, exp.Cube)):
+                            raise PgError("nested ROLLUP/CUBE inside GROUPING SETS is not supported",
+                                          errcodes.FEATURE_NOT_SUPPORTED)
+                        opts.append([key_of(m) for m in members(it)])
+                else:
+                    opts = [[key_of(x)]]
+                combos = [c + o for c in combos for o in opts]
+            if grouping:
                 sets = [sorted(set(c)) for c in combos]
         # PostgreSQL allows columns functionally dependent on a grouped primary key
         key_sigs = {_expr_key(k): i for i, k in enumerate(keys)}
-        dep_items = self._pk_grouped_items(scope, keys)
+        dep_items = self._pk_grouped_items(scope, keys) if sets is None else []
         for i, a in enumerate(aggs):
             a.index = i
         nkeys = len(keys)
@@ -1076,6 +1240,18 @@ class Analyzer:
                     raise ungrouped(n.index)
                 if isinstance(n, E.SubPlan):
                     _remap_outer(n.plan, 0, lambda idx, t, tm: key_index(E.ColRef(idx, t, tm)), ungrouped)
+                if isinstance(n, E.Func) and n.name == "grouping" and n.fn is None:
+                    idxs = []
+                    for a in n.args:
+                        i = key_index(a)
+                        if i is None:
+                            raise PgError("arguments to GROUPING must be grouping expressions of the associated "
+                                          "query level", errcodes.GROUPING_ERROR)
+                        idxs.append(i)
+                    if sets is None:
+                        return E.Const(0, T.INT4)
+                    return E.Func(_grouping_bits(idxs, nkeys_now()), [E.ColRef(nkeys_now() + len(aggs), T.INT4)],
+                                  T.INT4, name="grouping_bits")
                 return None
 
             return _map_expr(_deepcopy_expr(e), f)
@@ -1350,6 +1526,44 @@ def _remap_outer(plan, depth, find, fail):
         if isinstance(node, N.FunctionScan) and node.lateral:
             for a in node.args:
                 fix(a)
+
+
+_NO_EQUALITY = set()
+
+
+def _init_no_equality():
+    for name in ("JSON", "XML", "POINT"):
+        t = getattr(T, name, None)
+        if t is not None:
+            _NO_EQUALITY.add(t)
+            if getattr(t, "array", None) is not None:
+                _NO_EQUALITY.add(t.array)
+
+
+_init_no_equality()
+
+
+def check_sortable(t, position=None):
+    if t in _NO_EQUALITY:
+        raise PgError(f"could not identify an ordering operator for type {R.type_name(t)}",
+                      errcodes.UNDEFINED_FUNCTION, position=position,
+                      hint="Use an explicit ordering operator or modify the query.")
+
+
+def check_hashable(t, position=None):
+    if t in _NO_EQUALITY:
+        raise PgError(f"could not identify an equality operator for type {R.type_name(t)}",
+                      errcodes.UNDEFINED_FUNCTION, position=position)
+
+
+def _grouping_bits(idxs, nkeys):
+    def f(mask):
+        out = 0
+        for i in idxs:
+            out = (out << 1) | ((mask >> (nkeys - 1 - i)) & 1)
+        return out
+
+    return f
 
 
 def _AGG_NAMES():

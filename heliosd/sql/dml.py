@@ -177,7 +177,15 @@ def analyze_insert(an: Analyzer, node: exp.Insert) -> DmlStatement:
             rows.append([vals[c.attnum] if c.attnum in vals else dflt(c) for c in live])
         plan = N.Values(rows, [c.type for c in live])
     else:
-        q = an.query(src, None)
+        q = an._branch(src, None)  # unknown literals take the target columns' types (as PostgreSQL)
+        for i, qc in enumerate(q.columns):
+            if qc.type is T.UNKNOWN:
+                target = tcols[i].type if i < len(tcols) else T.TEXT
+                if an._coerce_output(q, i, target) is None:
+                    an._coerce_output(q, i, T.TEXT)
+                    qc.type = T.TEXT
+                else:
+                    qc.type = target
         if not cols_node and len(q.columns) < len(tcols):
             tcols = tcols[:len(q.columns)]
             pos_of = {c.attnum: i for i, c in enumerate(tcols)}

@@ -135,8 +135,17 @@ def resolve_column(an, name: str, qual: str | None, scope: Scope, node=None, sch
             return E.OuterRef(depth - 1, idx, typ, typmod, name)
         s = s.parent
         depth += 1
+    _invisible_error(an, name, qual, node)
     hint = _fuzzy_hint(scope, name, qual)
     if qual is not None:
+        s = scope
+        while s is not None:
+            for it in s.items:
+                if it.rel is not None and it.rel.name == qual and it.alias != qual:
+                    raise PgError(f'invalid reference to FROM-clause entry for table "{qual}"',
+                                  errcodes.UNDEFINED_TABLE, position=_pos(node),
+                                  hint=f'Perhaps you meant to reference the table alias "{it.alias}".')
+            s = s.parent
         # is the qualifier a known table anywhere?
         s = scope
         while s is not None:
@@ -147,6 +156,21 @@ def resolve_column(an, name: str, qual: str | None, scope: Scope, node=None, sch
         raise PgError(f'missing FROM-clause entry for table "{qual}"', errcodes.UNDEFINED_TABLE,
                       position=_pos(node))
     raise PgError(f'column "{name}" does not exist', errcodes.UNDEFINED_COLUMN, position=_pos(node), hint=hint)
+
+
+def _invisible_error(an, name, qual, node):
+    """A non-LATERAL subquery referencing a sibling FROM item: PostgreSQL's wording."""
+    for sc in reversed(getattr(an, "invisible", [])):
+        for it in sc.items:
+            if qual is not None and it.alias == qual:
+                raise PgError(f'invalid reference to FROM-clause entry for table "{qual}"', errcodes.UNDEFINED_TABLE,
+                              position=_pos(node),
+                              hint=f'There is an entry for table "{qual}", but it cannot be referenced from this '
+                                   f'part of the query.')
+            if qual is None and name in it.names and it.alias:
+                raise PgError(f'column "{name}" does not exist', errcodes.UNDEFINED_COLUMN, position=_pos(node),
+                              hint=f'There is a column named "{name}" in table "{it.alias}", but it cannot be '
+                                   f'referenced from this part of the query.')
 
 
 def _levenshtein(a: str, b: str, limit: int) -> int:

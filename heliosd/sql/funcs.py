@@ -33,6 +33,8 @@ def _split_args(an, node, scope):
     out = []
     for i, a in enumerate(raw):
         if isinstance(a, exp.Distinct):
+            if not a.expressions:
+                raise PgError('syntax error at or near ")"', errcodes.SYNTAX_ERROR)
             distinct = True
             for x in a.expressions:
                 out.append(x)
@@ -121,6 +123,9 @@ def analyze_call(an, node: exp.Anonymous, scope, schema=None, window=None, agg_f
             return nullif_expr(an, args[0], args[1], node)
         if low == "row":
             return E.RowExpr(args, T.RECORD)
+        if low == "grouping" and schema in (None, "pg_catalog"):
+            # resolved against the GROUP BY keys by the aggregate mapper
+            return E.Func(None, args, T.INT4, name="grouping")
     cands = F.lookup_functions(low)
     if not cands:
         raise PgError(f"function {name}({', '.join(R.type_name(a.type) for a in args)}) does not exist",
@@ -161,6 +166,9 @@ def analyze_call(an, node: exp.Anonymous, scope, schema=None, window=None, agg_f
         if agg_filter is not None:
             filt = analyze_expr(an, agg_filter, scope)
             if filt.type is not T.BOOL:
+                if filt.type is not T.UNKNOWN:
+                    raise PgError(f"argument of FILTER must be type boolean, not type {R.type_name(filt.type)}",
+                                  errcodes.DATATYPE_MISMATCH, position=_pos(agg_filter))
                 filt = R.coerce(filt, T.BOOL)
         ords = []
         for o in order:
@@ -224,14 +232,14 @@ def analyze_window(an, node: exp.Window, scope):
                   errcodes.WRONG_OBJECT_TYPE, position=_pos(node))
 
 
-def _window_def(an, node: exp.Window, scope):
+def _window_def(an, node: exp.Window, scope, defining=False):
     """Partition, order and frame, following a named window reference if any."""
     from .exprs import analyze_expr
 
     part_nodes = node.args.get("partition_by") or []
     order_node = node.args.get("order")
     spec = node.args.get("spec")
-    alias = node.args.get("alias")
+    alias = node.args.get("alias") if not defining else None
     base = None
     if alias is not None:
         wname = ident(alias)
@@ -255,7 +263,57 @@ def _window_def(an, node: exp.Window, scope):
         partition = partition or bpart
         order = order or border
         frame = frame or bframe
+    if frame is not None:
+        _check_frame(an, frame, order)
     return partition, order, frame
+
+
+def _check_frame(an, frame, order):
+    from .exprs import make_op
+
+    start, end, kind = frame["start"], frame["end"], frame["kind"]
+    err = errcodes.WINDOWING_ERROR
+    if start is not None and start[0] == "unbounded" and start[1] == "FOLLOWING":
+        raise PgError("frame start cannot be UNBOUNDED FOLLOWING", err)
+    if end is not None and end[0] == "unbounded" and end[1] == "PRECEDING":
+        raise PgError("frame end cannot be UNBOUNDED PRECEDING", err)
+    if start is not None and start[0] == "current" and end is not None and end[0] == "offset" and \
+            end[1] == "PRECEDING":
+        raise PgError("frame starting from current row cannot have preceding rows", err)
+    if start is not None and start[0] == "offset" and start[1] == "FOLLOWING" and end is not None and \
+            (end[0] == "current" or end[0] == "offset" and end[1] == "PRECEDING"):
+        raise PgError("frame starting from following row cannot have preceding rows", err)
+    offsets = [b for b in (start, end) if b is not None and b[0] == "offset"]
+    if not offsets:
+        return
+    if kind in ("ROWS", "GROUPS"):
+        if kind == "GROUPS" and not order:
+            raise PgError("GROUPS mode requires an ORDER BY clause", err)
+        for k in ("start", "end"):
+            b = frame[k]
+            if b is not None and b[0] == "offset":
+                frame[k] = (b[0], b[1], R.coerce(b[2], T.INT8))
+        return
+    if len(order) != 1:
+        raise PgError("RANGE with offset PRECEDING/FOLLOWING requires exactly one ORDER BY column", err)
+    ot = order[0][0].type
+    if ot.category not in ("N", "D", "T"):
+        raise PgError(f"RANGE with offset PRECEDING/FOLLOWING is not supported for column type {R.type_name(ot)}",
+                      errcodes.FEATURE_NOT_SUPPORTED)
+    for k in ("start", "end"):
+        b = frame[k]
+        if b is not None and b[0] == "offset":
+            off = b[2]
+            if ot.category == "N":
+                off = R.coerce(off, ot if off.type is T.UNKNOWN or off.type.category == "N" else off.type)
+            elif off.type is T.UNKNOWN:
+                off = R.coerce(off, T.INTERVAL)
+            frame[k] = (b[0], b[1], off)
+            add = make_op(an, "+", [E.ColRef(0, ot), E.ColRef(1, off.type)])
+            sub = make_op(an, "-", [E.ColRef(0, ot), E.ColRef(1, off.type)])
+            fa, fs = E.compile_expr(add), E.compile_expr(sub)
+            frame["range_add"] = lambda v, o, fa=fa: fa((v, o))
+            frame["range_sub"] = lambda v, o, fs=fs: fs((v, o))
 
 
 def _frame(an, spec, scope):

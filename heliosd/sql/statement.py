@@ -125,6 +125,11 @@ def prepare(env: Env, sql: str, param_types: list | None = None, tree=None, cach
         p.ddl = d
         p.tag = d.tag
         p.can_block = True
+    if an.dml_ctes and p.plan is not None:
+        from ..plan import nodes as N
+
+        p.plan = N.ForceCtes(p.plan, list(an.dml_ctes))
+        p.can_block = True
     for i, t in enumerate(env.param_types):
         if t is T.UNKNOWN:
             # PostgreSQL leaves unresolved parameters as text when it can
