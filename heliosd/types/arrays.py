@@ -320,7 +320,13 @@ def make_array_in(elem_in, delim: str = ",", elem_is_list: bool = False):
 
 def _atoi(s: str) -> int:
     m = re.match(r"[+-]?\d+", s)
-    return int(m.group(0)) if m else 0
+    if not m:
+        return 0
+    digits = m.group(0)
+    v = int(digits) if len(digits) < 25 else (2**63 if digits[0] != "-" else -2**63 - 1)
+    # C atoi: strtol clamps to LONG_MAX/LONG_MIN, then the int conversion keeps the low 32 bits
+    v = max(min(v, 2**63 - 1), -2**63) & 0xFFFFFFFF
+    return v - 2**32 if v >= 2**31 else v
 
 
 # ---------------------------------------------------------------------- binary

@@ -587,6 +587,8 @@ def cast_path(src: PgType, dst: PgType, context="explicit"):
     if (src.oid, dst.oid) in PG_CAST:
         return "none" if PG_CAST[(src.oid, dst.oid)][0] != "i" and _CTX[PG_CAST[(src.oid, dst.oid)][0]] > c \
             else "func"
+    if (src.oid, dst.oid) in ((22, 1005), (30, 1028)):  # int2vector/oidvector -> int2[]/oid[]
+        return "relabel"
     if src.is_array and dst.is_array and src.elem is not None and dst.elem is not None:
         ep = cast_path(src.elem, dst.elem, c)
         if ep != "none":

@@ -18,11 +18,13 @@
 from __future__ import annotations
 
 import json as _json
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from json.encoder import encode_basestring as _quote
 
 from ..errors import PgError
 from ._util import INVALID_TEXT, UNTRANSLATABLE, bad_binary, decode_utf8
+from .numeric import NUMERIC_DSCALE_MAX as _NUMERIC_DSCALE_MAX
+from .numeric import NUMERIC_WEIGHT_MAX
 from .numeric import normalize as _numeric_normalize
 from .numeric import numeric_out
 
@@ -278,7 +280,7 @@ def _parse_array(lex: _Lexer, build: bool):
     tok = lex.next()
     if tok[0] == "]":
         return out
-    val = _parse_value(lex, tok, build, 'array element or "]"')
+    val = _parse_value(lex, tok, build, "JSON value")
     if build:
         out.append(val)
     while True:
@@ -308,14 +310,29 @@ def _parse_document(s: str, build: bool, for_jsonb: bool):
 # ---------------------------------------------------------------------- values
 
 
+_NUMERIC_MAX_DIGITS = (NUMERIC_WEIGHT_MAX + 1) * 4
+_MAX_INT_DIGITS = 4000  # Python refuses str <-> int conversions beyond 4300 digits
+
+
 def _number_value(text: str):
-    """A JSON number literal -> int (integral, no fraction) or normalized Decimal."""
-    if "." not in text and "e" not in text and "E" not in text:
+    """A JSON number literal -> int (integral, no fraction/exponent) or normalized Decimal.
+
+    Numbers follow numeric's limits (PostgreSQL stores them as numeric):
+    22003 'value overflows numeric format' beyond them.
+    """
+    if "." not in text and "e" not in text and "E" not in text and len(text) <= _MAX_INT_DIGITS:
         return int(text)
-    d = Decimal(text)
-    exp = d.as_tuple().exponent
-    if exp >= 0:
-        return int(d)
+    try:
+        d = Decimal(text)
+    except InvalidOperation:  # exponent beyond what Decimal holds
+        raise PgError("value overflows numeric format", "22003") from None
+    t = d.as_tuple()
+    if t.exponent < -_NUMERIC_DSCALE_MAX or (d and d.adjusted() >= _NUMERIC_MAX_DIGITS):
+        raise PgError("value overflows numeric format", "22003")
+    if t.exponent >= 0:
+        if d.adjusted() < _MAX_INT_DIGITS:
+            return int(d)
+        return _numeric_normalize(d)
     return _numeric_normalize(d)
 
 
@@ -334,17 +351,26 @@ def _reject_constant(name):
     raise ValueError(name)
 
 
-_decoder = _json.JSONDecoder(parse_float=_number_value, parse_constant=_reject_constant,
+_decoder = _json.JSONDecoder(parse_float=_number_value, parse_int=_number_value, parse_constant=_reject_constant,
                              object_pairs_hook=_make_object)
 _decode_fast = _decoder.decode
+
+
+def _ignore(x):
+    return None
+
+
+# json (text) only validates: numbers are never converted
+_validate_fast = _json.JSONDecoder(parse_float=_ignore, parse_int=_ignore, parse_constant=_reject_constant,
+                                   object_pairs_hook=_ignore).decode
 
 
 def jsonb_in(s: str, typmod: int = -1, tz=None):
     if "\\u" not in s:
         try:
             v = _decode_fast(s)
-        except (ValueError, RecursionError):
-            v = _parse_document(s, True, True)  # raises PostgreSQL's error
+        except (ValueError, RecursionError, PgError):
+            v = _parse_document(s, True, True)  # raises PostgreSQL's error, in its order
     else:
         v = _parse_document(s, True, True)
     return JSON_NULL if v is None else v
@@ -353,7 +379,7 @@ def jsonb_in(s: str, typmod: int = -1, tz=None):
 def json_in(s: str, typmod: int = -1, tz=None) -> str:
     if "\\u" not in s:
         try:
-            _decode_fast(s)
+            _validate_fast(s)
             return s
         except (ValueError, RecursionError):
             pass

@@ -200,7 +200,7 @@ def numeric_send(d) -> bytes:
     dscale = -exp if exp < 0 else 0
     s4 = (dscale + 3) & ~3
     # |d| * 10^s4 is an integer: base-10000 digits with the point on a group boundary
-    n = int("".join(map(str, digits))) * 10 ** (exp + s4)
+    n = int(Decimal((0, digits, 0))) * 10 ** (exp + s4)
     if not n:
         return _hhhh.pack(0, 0, _NUMERIC_POS, dscale)
     groups = []

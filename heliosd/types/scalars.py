@@ -102,7 +102,10 @@ def _make_int_in(typname: str, lo: int, hi: int):
             m = _INT_PREFIX.match(s)
             if m is None:
                 raise invalid_syntax(typname, s) from None
-            v = _int(m.group(1))
+            digits = m.group(1)
+            if len(digits) > 40:
+                raise out_of_range_value(typname, s) from None
+            v = _int(digits)
             if v < lo or v > hi:
                 raise out_of_range_value(typname, s) from None
             if s[m.end():].strip(_WS):
@@ -126,6 +129,8 @@ def _make_uint32_in(typname: str):
     def uint_in(s: str, typmod: int = -1, tz=None) -> int:
         if _INT_RE.match(s) is None:
             raise invalid_syntax(typname, s)
+        if len(s) > 60 and len(s.strip(_WS).lstrip("+-").lstrip("0")) > 20:
+            raise out_of_range_value(typname, s)
         v = int(s)
         if typname == "oid":
             if v < -2147483648 or v > 4294967295:
@@ -147,7 +152,7 @@ def xid_in(s: str, typmod: int = -1, tz=None) -> int:
     m = _STRTOUL0.match(s)
     if m is None:
         return 0
-    body = m.group(2)
+    body = m.group(2)[:40]
     if body[:2] in ("0x", "0X"):
         v = int(body, 16)
     elif len(body) > 1 and body[0] == "0":
@@ -167,6 +172,8 @@ cid_in = xid_in
 def xid8_in(s: str, typmod: int = -1, tz=None) -> int:
     if _INT_RE.match(s) is None:
         raise invalid_syntax("xid8", s)
+    if len(s.strip(_WS).lstrip("+-").lstrip("0")) > 40:
+        raise out_of_range_value("xid8", s)
     v = int(s)
     if v < 0 or v > 0xFFFFFFFFFFFFFFFF:
         raise out_of_range_value("xid8", s)
@@ -716,7 +723,7 @@ _TID_RE = re.compile(r"\((\d+),(\d+)\)\Z")
 
 def tid_in(s: str, typmod: int = -1, tz=None) -> tuple:
     m = _TID_RE.match(s)
-    if m is None:
+    if m is None or len(s) > 40:
         raise invalid_syntax("tid", s)
     blk, off = int(m.group(1)), int(m.group(2))
     if blk > 0xFFFFFFFF or off > 0xFFFF:

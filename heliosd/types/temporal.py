@@ -753,8 +753,26 @@ _SPACE = " \t\n\r\v\f"
 _PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
 
-def parse_datetime_fields(s: str):
-    """ParseDateTime: split into (text, type) fields; raises _DtErr(BAD_FORMAT)."""
+MAXDATELEN = 128
+
+
+def parse_datetime_fields(s: str, buflen: int = MAXDATELEN + 1):
+    """ParseDateTime: split into (text, type) fields; raises _DtErr(BAD_FORMAT).
+
+    Like PostgreSQL, the fields (plus one terminator each) must fit a work
+    buffer of ``buflen`` bytes (129 for date/time input, 256 for interval).
+    """
+    fields = _parse_datetime_fields(s)
+    used = 0
+    for f, _t in fields:
+        used += len(f.encode("utf-8")) if not f.isascii() else len(f)
+        if used + 1 >= buflen:
+            raise _DtErr(BAD_FORMAT)
+        used += 1
+    return fields
+
+
+def _parse_datetime_fields(s: str):
     fields = []
     i = 0
     n = len(s)
@@ -870,6 +888,8 @@ def _strtoint(s: str, pos: int = 0):
         k += 1
     if k == j:
         return None, pos
+    if k - j > 30 and s[j:k].lstrip("0")[30:]:
+        raise _DtErr(FIELD_OVERFLOW)  # strtol's ERANGE (and beyond Python's str->int limit)
     return int(s[i:k]), k
 
 
@@ -1008,6 +1028,8 @@ def _decode_number_field(s: str, fmask: int, tm: _TM, st: dict):
     """DecodeNumberField: run-together date (yyyymmdd) or time (hhmmss[.fff]); returns (dtk, tmask)."""
     if s.strip("0123456789.") != "":
         raise _DtErr(BAD_FORMAT)
+    if len(s) > 40:
+        raise _DtErr(FIELD_OVERFLOW)
     cp = s.find(".")
     if cp >= 0:
         tm.fsec = _parse_fractional_second(s[cp:])
@@ -1306,8 +1328,8 @@ def decode_datetime(fields, session_zone):
         field, ftype = fields[i]
         if ftype == F_DATE:
             if ptype == K_JULIAN:
-                val, cp = _strtoint(field, 0)
-                if val is None or val < 0:
+                val, cp = _c_strtol(field, 0)
+                if val < 0 or val > INT32_MAX:
                     raise _DtErr(FIELD_OVERFLOW)
                 tm.year, tm.mon, tm.mday = _j2date(val)
                 isjulian = True
@@ -1588,6 +1610,12 @@ def decode_time_only(fields, session_zone):
             raise _DtErr(BAD_FORMAT)
         if not _zone_is_fixed(named_tz) and (fmask & DATE_M) != DATE_M:
             raise _DtErr(BAD_FORMAT)  # a zone with DST needs a date
+    if not (fmask & M(TZ)):
+        # the session zone applies: a partial date is an error ('04:05:06 d02')
+        if fmask & M(DTZMOD):
+            raise _DtErr(BAD_FORMAT)
+        if (fmask & DATE_M) and (fmask & DATE_M) != DATE_M:
+            raise _DtErr(BAD_FORMAT)
     return tm
 
 
@@ -2177,7 +2205,7 @@ def _interval_in(s: str, typmod: int = -1):
     rng = ((typmod >> 16) & 0x7FFF) if typmod >= 0 else INTERVAL_FULL_RANGE
     try:
         try:
-            fields = parse_datetime_fields(s)
+            fields = parse_datetime_fields(s, 256)
             itm = decode_interval(fields, rng)
         except _DtErr as e:
             if e.code != BAD_FORMAT:

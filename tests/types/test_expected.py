@@ -26,6 +26,7 @@ DEVIATIONS = {
     # arrays keep no lower bounds: '[0:1]={1,2}' reads as {1,2}
     ("in", "int4[]", "[0:1]={1,2}"): None,
     ("in", "time", "23:59:60"): "0A000",  # 24:00:00
+    ("in", "date", "tue julian 0"): "22008",  # 4714-11-24 BC: Python's datetime has no BC dates
     ("in", "time", "23:59:59.9999999"): "0A000",  # rounds to 24:00:00
 }
 
