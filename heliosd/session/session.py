@@ -913,6 +913,8 @@ class Session:
                         batch = next(gen)
                     except StopIteration:
                         break
+                    if getattr(ctx, "sleep_for", 0.0):
+                        await self._pg_sleep(ctx)
                     if batch:
                         n += len(batch)
                         if stream:
@@ -958,6 +960,18 @@ class Session:
             if portal is not None:
                 portal.done = True
         return rows
+
+    async def _pg_sleep(self, ctx) -> None:
+        """pg_sleep() records its time on the context (it runs inside a compiled expression and cannot
+        await); the driver waits here without blocking the event loop, honouring cancel and timeouts."""
+        end = time.monotonic() + ctx.sleep_for
+        ctx.sleep_for = 0.0
+        while True:
+            ctx.check()
+            rem = end - time.monotonic()
+            if rem <= 0:
+                return
+            await asyncio.sleep(min(rem, 0.05))
 
     async def _wait_lock(self, waiter, ctx) -> None:
         self.waiting = True

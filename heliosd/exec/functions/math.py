@@ -872,7 +872,7 @@ def _setseed(v):
     if not -1.0 <= v <= 1.0 or v != v:
         raise PgError(f"setseed parameter {v:g} is out of allowed range [-1,1]", errcodes.NUMERIC_VALUE_OUT_OF_RANGE)
     runtime.state.rng.seed(v)
-    return None
+    return ""  # a void result is a non-NULL empty value
 
 
 def _random_normal(mean=0.0, stddev=1.0):

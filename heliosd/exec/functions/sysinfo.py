@@ -236,14 +236,16 @@ _nnn = register("num_nonnulls", ["any"], T.INT4, _num_nonnulls, strict=False, va
 
 
 def _pg_sleep(secs):
-    if secs is None or secs != secs or secs <= 0:
+    if secs is None:
         return None
+    if secs != secs or secs <= 0:
+        return ""
     ctx = runtime.state.ctx
     if ctx is None:
         time.sleep(min(secs, 0.01))
-        return None
+        return ""
     ctx.sleep_for = getattr(ctx, "sleep_for", 0.0) + secs
-    return None
+    return ""  # void
 
 
 def _pg_sleep_for(iv):
