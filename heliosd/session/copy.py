@@ -580,10 +580,12 @@ def _text_escape(v: str, delim: str) -> str:
     return "".join(out)
 
 
-def _csv_quote(v: str, st: CopyStmt, force: bool) -> str:
+def _csv_quote(v: str, st: CopyStmt, force: bool, single: bool = False) -> str:
     q = st.quote
     e = st.escape
-    need = force or v == st.null or st.delimiter in v or q in v or "\n" in v or "\r" in v or v == "\\."
+    # "\." alone on a line would read back as the end-of-data marker
+    need = force or v == st.null or st.delimiter in v or q in v or "\n" in v or "\r" in v or (
+        single and v == "\\.")
     if not need:
         return v
     if q in v or (e != q and e in v):
@@ -635,8 +637,10 @@ def _row_formatter(s, st: CopyStmt, cols):
         else:
             force = [False] * len(cols)
 
+        single = len(cols) == 1
+
         def fmt_csv(row):
-            return (delim.join(null if v is None else _csv_quote(f(v), st, fo)
+            return (delim.join(null if v is None else _csv_quote(f(v), st, fo, single)
                                for f, v, fo in zip(outs, row, force)) + "\n").encode("utf-8", "surrogatepass")
 
         return fmt_csv
@@ -675,6 +679,17 @@ async def _copy_from(s, st: CopyStmt) -> None:
             ev = await conn.next_event()
             try:
                 done = ci.feed(ev)
+            except _Desync as d:
+                # another message arrived in the middle of the COPY data.  Like
+                # PostgreSQL: report it, then end the connection (its framing can
+                # no longer be trusted)
+                err = d.error
+                err.where = f"COPY {rel.name}, line {ci.lineno + 1}"
+                s._send_error(err)
+                conn.write_out()
+                conn.fatal(PgError("terminating connection because protocol synchronization was lost",
+                                   errcodes.PROTOCOL_VIOLATION))
+                raise err from None
             except WouldBlock as wb:
                 done = False
                 while True:
@@ -700,6 +715,12 @@ async def _copy_from(s, st: CopyStmt) -> None:
         runtime.state.ctx = None
         s._flush_notices(ci.ctx)
     s.out.append(P.command_complete(f"COPY {ci.count}"))
+
+
+class _Desync(Exception):
+    def __init__(self, error):
+        super().__init__(error.message)
+        self.error = error
 
 
 class CopyIn:
@@ -815,7 +836,7 @@ class CopyIn:
         if t is P.CopyFail:
             raise PgError(f"COPY from stdin failed: {ev.message}", errcodes.QUERY_CANCELED)
         if t is P.MessageError:
-            raise ev.error
+            raise _Desync(ev.error)
         if ev is None:
             raise PgError("unexpected EOF on client connection with an open transaction",
                           errcodes.CONNECTION_FAILURE)
@@ -1057,6 +1078,8 @@ class CopyIn:
         buf = self.buf
         pend = self.pending
         if not self.binary_header_done:
+            if len(buf) - self.pos >= 11 and bytes(buf[self.pos:self.pos + 11]) != BINARY_SIGNATURE:
+                raise PgError("COPY file signature not recognized", errcodes.BAD_COPY_FILE_FORMAT)
             if len(buf) - self.pos < 19:
                 if final:
                     raise PgError("COPY file signature not recognized" if len(buf) - self.pos < 11 else

@@ -67,6 +67,13 @@ async def declare(s, u, multi: bool = False) -> None:
     binary = "BINARY" in opts
     if not u.query:
         raise PgError("syntax error at end of input", errcodes.SYNTAX_ERROR)
+    from ..sql.lexer import tokens
+
+    for kind, text, _pos in tokens(u.query):
+        # the grammar only takes a SELECT-like statement here
+        if not (kind == "word" and text.upper() in ("SELECT", "VALUES", "WITH", "TABLE")) and text != "(":
+            raise PgError(f'syntax error at or near "{text}"', errcodes.SYNTAX_ERROR)
+        break
     p = s.prepare(u.query, [])
     if p.kind != "query" or p.columns is None:
         raise PgError(f"cannot open {p.tag} query as cursor" if getattr(p, "tag", None) else
