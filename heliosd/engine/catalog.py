@@ -241,7 +241,7 @@ class Catalog:
         if schema is not None:
             ns = self.ns_by_name.get(schema)
             if ns is None:
-                raise PgError(f'schema "{schema}" does not exist', errcodes.INVALID_SCHEMA_NAME)
+                return None  # PostgreSQL: relation "s.t" does not exist
             r = self.rel_by_name.get((ns.oid, name))
             return r if r is not None and (kinds is None or r.kind in kinds) else None
         for sname in search_path:

@@ -170,7 +170,10 @@ class TableStore:
                 fns.append(p)
             else:
                 f, typ = self.compiler.scalar(k.expr, self.rel)
-                names.append(k.expr)
+                try:
+                    names.append(self.compiler.text(k.expr, self.rel))
+                except Exception:
+                    names.append(k.expr)
                 types.append(typ.oid)
                 fns.append(f)
         info.col_names = names

@@ -116,6 +116,19 @@ class SessionCompiler:
         g.result_type = e.type
         return g, e.type
 
+    def text(self, sql, rel) -> str:
+        """PostgreSQL's rendering of a stored expression (for error details: Key (lower(email))=...)."""
+        from ..exec import deparse as DP
+
+        e = self._expr(sql, rel)
+        live = rel.live_columns
+
+        def colname(c):
+            i = c.index
+            return DP.quote_ident(live[i].name if 0 <= i < len(live) else getattr(c, "name", "?"))
+
+        return DP.deparse(e, DP.Context(colname))
+
     def predicate(self, sql, rel):
         from ..exec.expr import compile_expr
 

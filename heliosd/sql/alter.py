@@ -238,11 +238,15 @@ def _drop_column(an, ctx, rel, name, if_exists, cascade):
     seq = cat.sequences_owned.get((r.oid, col.attnum))
     if seq is not None:
         ctx.delete(seq.oid)
+    pk_dropped = rel.pk is not None and r.pk is None
     col.dropped = True
     col.name = f"........pg.dropped.{col.attnum}........"
     col.not_null = False
     col.default = None
     ctx.write(r)
+    if pk_dropped:
+        ctx.bump()
+        rekey_table(ctx, cat, r.oid)
 
 
 def _wipe(ctx, obj):
@@ -292,7 +296,9 @@ def rekey_table(ctx, old_cat, oid):
     new_cat = ctx.cat
     old_store = ctx.table_store_fn(old_cat.relations[oid], old_cat)
     new_store = ctx.table_store_fn(new_cat.relations[oid], new_cat)
-    rows = list(old_store.scan(ctx.txn, ctx.bid))
+    # old live layout -> new live layout (by attnum: dropped columns disappear)
+    idx = [old_store.pos[c.attnum] for c in new_store.live]
+    rows = [(k, tuple(r[i] for i in idx)) for k, r in old_store.scan(ctx.txn, ctx.bid)]
     for key, _row in rows:
         ctx.txn.delete(ctx.bid, oid, key)
     for irel in new_cat.indexes_of.get(oid, []):
@@ -381,7 +387,16 @@ def _alter_type(an, ctx, r, col, dtype, using):
                           errcodes.DATATYPE_MISMATCH,
                           hint=f'You might need to specify "USING {col.name}::{T.format_type(t.oid, tm)}".') from None
     f = E.compile_expr(conv)
-    # the default must still convert
+    # the default must still convert (PostgreSQL: assignment cast or an error)
+    if col.default is not None and not col.generated:
+        try:
+            from .parser import parse_sql as _ps
+
+            dexpr = an.expr(_ps(f"SELECT {col.default}").expressions[0], Scope())
+            R.coerce(dexpr, t, tm, "assignment")
+        except PgError:
+            raise PgError(f'default for column "{col.name}" cannot be cast automatically to type '
+                          f'{T.format_type(t.oid, tm)}', errcodes.DATATYPE_MISMATCH) from None
     col.type_oid = t.oid
     col.typmod = tm if tm is not None else -1
     if col.has_missing and col.missing is not None:

@@ -146,7 +146,8 @@ def find_rel(ctx: DdlCtx, table: exp.Table, kinds=None, missing_ok=False, what="
         full = f"{schema}.{name}" if schema else name
         msg = {"index": f'index "{full}" does not exist', "view": f'view "{full}" does not exist',
                "sequence": f'sequence "{full}" does not exist', "table": f'table "{full}" does not exist'}
-        raise PgError(msg.get(what, f'relation "{full}" does not exist'), errcodes.UNDEFINED_TABLE)
+        raise PgError(msg.get(what, f'relation "{full}" does not exist'),
+                      errcodes.UNDEFINED_OBJECT if what == "index" else errcodes.UNDEFINED_TABLE)
     return rel
 
 
@@ -346,7 +347,14 @@ def build_table(an, ctx: DdlCtx, ns, tname, cols: list, table_cons: list, kind="
 
 def _check_default(an, c, col):
     if c.default_node is not None:
-        e = an.expr(c.default_node, Scope())
+        try:
+            e = an.expr(c.default_node, Scope())
+        except PgError as err:
+            if err.code in (errcodes.UNDEFINED_COLUMN, errcodes.UNDEFINED_TABLE) and \
+                    any(isinstance(n, exp.Column) for n in c.default_node.walk()):
+                raise PgError("cannot use column reference in DEFAULT expression", errcodes.FEATURE_NOT_SUPPORTED,
+                              position=err.position) from None
+            raise
         for n in E.walk(e):
             if isinstance(n, (E.ColRef, E.OuterRef)):
                 raise PgError("cannot use column reference in DEFAULT expression",

@@ -188,15 +188,121 @@ def create_schema(an: Analyzer, tree: exp.Create) -> DdlStatement:
 
 
 def create_schema_text(an, sql: str) -> DdlStatement:
-    m = re.match(r"\s*CREATE\s+SCHEMA\s+(IF\s+NOT\s+EXISTS\s+)?(\"[^\"]+\"|[A-Za-z_][\w$]*)?"
-                 r"(\s+AUTHORIZATION\s+(\"[^\"]+\"|[A-Za-z_][\w$]*))?\s*;?\s*$", sql, re.I | re.S)
-    if not m:
-        raise PgError("syntax error in CREATE SCHEMA", errcodes.SYNTAX_ERROR)
-    raw = m.group(2) or m.group(4)
-    name = raw[1:-1] if raw.startswith('"') else raw.lower()
-    tree = exp.Create(this=exp.Table(this=exp.Identifier(this=name, quoted=True)), kind="SCHEMA",
-                      exists=bool(m.group(1)))
-    return create_schema(an, tree)
+    """CREATE SCHEMA [IF NOT EXISTS] name [AUTHORIZATION role] [schema_element ...]."""
+    from .lexer import tokens
+
+    toks = [t for t in tokens(sql) if t[0] != "semi"]
+    i = 2
+    ine = False
+    if len(toks) > i + 2 and toks[i][1].upper() == "IF":
+        ine = True
+        i += 3
+    name = None
+    auth = None
+    if i < len(toks) and toks[i][1].upper() != "AUTHORIZATION":
+        name = toks[i][1][1:-1] if toks[i][0] == "ident" else toks[i][1].lower()
+        i += 1
+    if i < len(toks) and toks[i][1].upper() == "AUTHORIZATION":
+        auth = toks[i + 1][1][1:-1] if toks[i + 1][0] == "ident" else toks[i + 1][1].lower()
+        i += 2
+    if name is None:
+        if auth is None:
+            raise PgError("syntax error at or near \"SCHEMA\"", errcodes.SYNTAX_ERROR)
+        name = auth
+    elements = []
+    if i < len(toks):
+        start = toks[i][2]
+        depth = 0
+        for k, t, pos in toks[i:]:
+            if t == "(":
+                depth += 1
+            elif t == ")":
+                depth -= 1
+            elif depth == 0 and k == "word" and t.upper() in ("CREATE", "GRANT") and pos > start:
+                elements.append(sql[start:pos].strip())
+                start = pos
+        elements.append(sql[start:].strip().rstrip(";"))
+    tree = exp.Create(this=exp.Table(this=exp.Identifier(this=name, quoted=True)), kind="SCHEMA", exists=ine)
+    head = create_schema(an, tree)
+
+    def run(ctx: D.DdlCtx):
+        from .parser import parse_sql
+
+        tag = head.run(ctx)
+        if auth is not None:
+            from ..engine import cluster as CL
+
+            role = CL.get_role_by_name(ctx.txn, auth)
+            if role is None:
+                raise PgError(f'role "{auth}" does not exist', errcodes.UNDEFINED_OBJECT)
+            import copy
+
+            ns = copy.deepcopy(ctx.cat.namespace(name))
+            ns.owner = role["oid"]
+            ctx.write(ns)
+            ctx.bump()
+        saved_sp, saved_env = ctx.search_path, an.env.search_path
+        ctx.search_path = [name]
+        an.env.search_path = [name]
+        try:
+            for el in elements:
+                an.env.catalog = ctx.cat
+                an.env.table_store = lambda rel, _c=ctx: _c.table_store_fn(rel, _c.cat)
+                d = analyze_ddl(an, parse_sql(el))
+                d.run(ctx)
+                ctx.bump()
+        finally:
+            ctx.search_path, an.env.search_path = saved_sp, saved_env
+        return tag
+
+    return DdlStatement("CREATE SCHEMA", run)
+
+
+def alter_schema_text(an, sql: str) -> DdlStatement:
+    from .utility import _P
+
+    p = _P(sql)
+    p.expect("ALTER")
+    p.expect("SCHEMA")
+    name = p.ident()
+    if p.accept("RENAME"):
+        p.expect("TO")
+        new = p.ident()
+        owner = None
+    else:
+        p.expect("OWNER")
+        p.expect("TO")
+        owner = p.ident()
+        new = None
+    p.end()
+
+    def run(ctx: D.DdlCtx):
+        import copy
+
+        cat = ctx.cat
+        ns = cat.namespace(name)
+        if ns is None:
+            raise PgError(f'schema "{name}" does not exist', errcodes.INVALID_SCHEMA_NAME)
+        ns = copy.deepcopy(ns)
+        if new is not None:
+            if cat.namespace(new) is not None:
+                raise PgError(f'schema "{new}" already exists', errcodes.DUPLICATE_SCHEMA)
+            if new.startswith("pg_"):
+                raise PgError(f'unacceptable schema name "{new}"', errcodes.RESERVED_NAME,
+                              detail='The prefix "pg_" is reserved for system schemas.')
+            ns.name = new
+        else:
+            from ..engine import cluster as CL
+
+            role = CL.get_role_by_name(ctx.txn, owner)
+            if role is None:
+                raise PgError(f'role "{owner}" does not exist', errcodes.UNDEFINED_OBJECT)
+            ns.owner = role["oid"]
+        ctx.write(ns)
+        ctx.bump()
+        return "ALTER SCHEMA"
+
+    return DdlStatement("ALTER SCHEMA", run)
 
 
 # ----------------------------------------------------------------- sequences
@@ -469,6 +575,33 @@ def _delete_data(ctx, obj: int) -> None:
         txn.delete(ctx.bid, obj, k)
 
 
+def drop_list_text(an, sql: str) -> DdlStatement:
+    """DROP INDEX a, b [CASCADE] (sqlglot reads only one index name)."""
+    from .utility import _P
+
+    p = _P(sql)
+    p.expect("DROP")
+    kind = p.expect("INDEX", "SEQUENCE", "VIEW")
+    p.accept("CONCURRENTLY")
+    ie = False
+    if p.accept("IF"):
+        p.expect("EXISTS")
+        ie = True
+    tables = []
+    while True:
+        sch, nm = p.qualified()
+        t = exp.Table(this=exp.Identifier(this=nm, quoted=True))
+        if sch:
+            t.set("db", exp.Identifier(this=sch, quoted=True))
+        tables.append(t)
+        if not p.accept_op(","):
+            break
+    cascade = p.accept("CASCADE")
+    p.accept("RESTRICT")
+    p.end()
+    return drop(an, exp.Drop(kind=kind, tables=tables, exists=ie, cascade=cascade))
+
+
 def drop(an: Analyzer, tree: exp.Drop) -> DdlStatement:
     kind = str(tree.args.get("kind") or "").upper()
     if_exists = bool(tree.args.get("exists"))
@@ -492,8 +625,8 @@ def drop(an: Analyzer, tree: exp.Drop) -> DdlStatement:
                 if members and not cascade:
                     raise PgError(f"cannot drop schema {nm} because other objects depend on it",
                                   errcodes.DEPENDENT_OBJECTS_STILL_EXIST,
-                                  detail="\n".join(f"{_kind_word(r)} {r.name} depends on schema {nm}"
-                                                   for r in members if r.kind != "i"),
+                                  detail="\n".join(f"{_kind_word(r)} {nm}.{r.name} depends on schema {nm}"
+                                                   for r in members if r.kind != "i" and not _owned_seq(cat, r)),
                                   hint="Use DROP ... CASCADE to drop the dependent objects too.")
                 dropped = set()
                 shown = [r for r in members if r.kind not in ("i",) and not _owned_seq(cat, r)]
@@ -503,8 +636,14 @@ def drop(an: Analyzer, tree: exp.Drop) -> DdlStatement:
                     ctx.notice(f"drop cascades to {len(shown)} other objects",
                                detail="\n".join(f"drop cascades to {_kind_word(r)} {nm}.{r.name}" for r in shown))
                 for r in sorted(members, key=lambda r: {"v": 0, "r": 1, "i": 2, "S": 3}.get(r.kind, 4)):
-                    if r.oid not in dropped and ctx.cat.relations.get(r.oid) is not None:
-                        drop_relation(ctx, ctx.cat.relations[r.oid], True, dropped)
+                    cur = ctx.cat.relations.get(r.oid)
+                    if r.oid in dropped or cur is None:
+                        continue
+                    if cur.kind == "i" and cur.index is not None and (cur.index.table in dropped or
+                                                                       cur.index.constraint):
+                        continue
+                    drop_relation(ctx, cur, True, dropped)
+                    ctx.bump()
                 ctx.delete(ns.oid)
                 ctx.bump()
             return tag
@@ -515,13 +654,18 @@ def drop(an: Analyzer, tree: exp.Drop) -> DdlStatement:
         for t in objs:
             nm = ident(t.this)
             sch = ident(t.args["db"]) if t.args.get("db") else None
+            if sch is not None and cat.namespace(sch) is None:
+                if if_exists:
+                    ctx.notice(f'schema "{sch}" does not exist, skipping')
+                    continue
+                raise PgError(f'schema "{sch}" does not exist', errcodes.INVALID_SCHEMA_NAME)
             rel = cat.find_relation(nm, sch, ctx.search_path)
             if rel is None:
                 if if_exists:
                     ctx.notice(f'{_kind_name(kind)} "{nm}" does not exist, skipping')
                     continue
                 raise PgError(f'{_kind_name(kind)} "{(sch + ".") if sch else ""}{nm}" does not exist',
-                              errcodes.UNDEFINED_TABLE if kind != "SEQUENCE" else errcodes.UNDEFINED_TABLE)
+                              errcodes.UNDEFINED_OBJECT if kind == "INDEX" else errcodes.UNDEFINED_TABLE)
             if rel.kind != want:
                 raise PgError(f'"{nm}" is not {_article(kind)}', errcodes.WRONG_OBJECT_TYPE,
                               hint=f"Use DROP {_kind_for(rel.kind)} to remove {_article_for(rel.kind)}.")

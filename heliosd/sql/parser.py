@@ -41,6 +41,8 @@ import logging as _logging
 
 _logging.getLogger("sqlglot").setLevel(_logging.ERROR)
 
+_DROP_LIST = re.compile(r"\s*DROP\s+(INDEX|SEQUENCE|VIEW)\s[^;]*,", re.I)
+
 _AS_OF = re.compile(r"\bAS\s+OF\s+(TIMESTAMP|SEQ)\s+('(?:[^']|'')*'|\d+)", re.I)
 
 
@@ -49,6 +51,8 @@ def parse_sql(sql: str):
     u = parse_utility(sql)
     if u is not None:
         return u
+    if _DROP_LIST.match(sql):
+        return Utility("drop_list_text", sql=sql)
     as_of = None
     if _AS_OF.search(sql):
         as_of = []
@@ -59,7 +63,7 @@ def parse_sql(sql: str):
 
         sql = _AS_OF.sub(cut, sql)
     try:
-        trees = sqlglot.parse(sql, read="postgres")
+        trees = sqlglot.parse(_space_params(sql) if "$" in sql or "[" in sql else sql, read="postgres")
     except ParseError as e:
         raise _syntax_error(sql, e) from None
     except TokenError as e:
@@ -78,10 +82,65 @@ def parse_sql(sql: str):
             return Utility("alter_sequence_text", sql=sql)
         if head[:2] == ["CREATE", "SCHEMA"]:
             return Utility("create_schema_text", sql=sql)
+        if head[:2] == ["ALTER", "SCHEMA"]:
+            return Utility("alter_schema_text", sql=sql)
         raise _unsupported(sql, tree)
     if as_of:
         tree.meta["helios_as_of"] = as_of
     return tree
+
+
+_OBJECT_IDENTIFIER_TYPES = {"oid", "regclass", "regcollation", "regconfig", "regdictionary", "regnamespace",
+                            "regoper", "regoperator", "regproc", "regprocedure", "regrole", "regtype"}
+_ARRAY_SUFFIX = re.compile(r"\s*\[\s*\]")
+
+
+def _space_params(sql: str) -> str:
+    """Work around two sqlglot tokenizer/parser gaps, outside quotes and comments:
+
+    - a parameter glued to a preceding symbol (``$1,$2``, ``($1)+$2``) is
+      read as a dollar quote: put a blank before it;
+    - the object-identifier types cannot take ``[]`` (``$1::oid[]``): spell
+      the array type by its pg_type name (``_oid``)."""
+    from .lexer import _TOKEN
+
+    out = []
+    prev = ""
+    prev_tok = ""
+    i = 0
+    n = len(sql)
+    changed = False
+    while i < n:
+        m = _TOKEN.match(sql, i)
+        if m is None:
+            return sql
+        kind = m.lastgroup
+        if kind == "bc":  # block comments: copy verbatim up to the end
+            j = sql.find("*/", i + 2)
+            j = n if j < 0 else j + 2
+            out.append(sql[i:j])
+            prev = "/"
+            i = j
+            continue
+        tok = m.group()
+        if kind == "param" and prev and not prev.isspace() and prev not in "(":
+            out.append(" ")
+            changed = True
+        if kind == "word" and tok.lower() in _OBJECT_IDENTIFIER_TYPES and prev_tok == "::":
+            a = _ARRAY_SUFFIX.match(sql, m.end())
+            if a is not None:
+                out.append(f"_{tok.lower()}")
+                prev = '"'
+                prev_tok = tok
+                i = a.end()
+                changed = True
+                continue
+        out.append(tok)
+        prev = tok[-1]
+        if kind != "ws":
+            prev_tok = tok
+        i = m.end()
+    return "".join(out) if changed else sql
 
 
 def _syntax_error(sql: str, e: ParseError) -> PgError:

@@ -160,8 +160,21 @@ def _create_schema_text(an, sql):
     return create_schema_text(an, sql)
 
 
+def _alter_schema_text(an, sql):
+    from .ddl_dispatch import alter_schema_text
+
+    return alter_schema_text(an, sql)
+
+
+def _drop_list_text(an, sql):
+    from .ddl_dispatch import drop_list_text
+
+    return drop_list_text(an, sql)
+
+
 _TEXT_DDL = {"alter_table_text": _alter_table_text, "alter_sequence_text": _alter_sequence_text,
-             "create_schema_text": _create_schema_text}
+             "create_schema_text": _create_schema_text, "alter_schema_text": _alter_schema_text,
+             "drop_list_text": _drop_list_text}
 
 
 def describe_columns(p: Prepared) -> list[ResultColumn] | None:

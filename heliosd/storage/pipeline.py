@@ -124,6 +124,16 @@ def apply_group(store, w, reqs: list[CommitRequest]) -> None:
         seq8 = _pack_Q(seq)
         txn = req.txn
         local = txn.local_branches
+        # structure a reader may need once this seq is visible is registered before the
+        # engine commit (a superset is harmless): a commit published out of order (e.g.
+        # Store.commit_sync on the loop thread) then never exposes data a path skips
+        for bo in txn.written_objects:
+            if bo not in store.has_data:
+                store.has_data.add(bo)
+                store.layout_version += 1
+        for bid, info in local.items():
+            if bid not in branches:
+                branches[bid] = info
         log: list = []
         part = 0
         for lk, val in txn.writes.items():
