@@ -81,7 +81,10 @@ Main entry points
   ``apply_typmod``, ``can_coerce``, ``can_coerce_implicitly``,
   ``common_type``, ``common_typmod``.
 - Time zones: ``parse_timezone`` (AT TIME ZONE names),
-  ``parse_timezone_setting`` (SET TimeZone values).
+  ``parse_timezone_setting`` (SET TimeZone values), ``timezone_from_interval``,
+  ``timezone_name``.
+- Comparisons where Python differs from PostgreSQL (numeric/float NaN):
+  ``numeric_cmp``, ``numeric_key``, ``float_cmp``, ``float_key``.
 """
 
 from __future__ import annotations
@@ -104,7 +107,9 @@ from .temporal import (DATE_INFINITY, DATE_NEG_INFINITY, TIMESTAMP_INFINITY, TIM
                        TIMESTAMPTZ_INFINITY, TIMESTAMPTZ_NEG_INFINITY, current_timestamp, date_to_days,
                        days_to_date, interval_typmod, is_infinite, micros_to_time, micros_to_timestamp,
                        time_to_micros, timestamp_to_micros)
-from .tz import UTC, canonical_timezone_name, parse_timezone, parse_timezone_setting, timezone_name
+from .compare import bpchar_key, float_cmp, float_eq, float_key, numeric_cmp, numeric_eq, numeric_key
+from .tz import (UTC, canonical_timezone_name, parse_timezone, parse_timezone_setting, timezone_from_interval,
+                 timezone_name)
 
 # Convenience aliases used around the code base
 INT = INT4  # noqa: F405

@@ -324,6 +324,15 @@ def _plain_ident(s: str) -> bool:
 # ---------------------------------------------------------------------- typmods
 
 
+def _typmod_param(p) -> int:
+    if p.__class__ is int:
+        return p
+    try:
+        return int(str(p).strip())
+    except ValueError:
+        raise PgError("type modifiers must be simple constants or identifiers", "42601") from None
+
+
 def typmod_in(t: PgType, params: list, notices=None) -> int:
     """The typmod for ``type(params...)``, validated as PostgreSQL's typmodin functions do.
 
@@ -331,6 +340,7 @@ def typmod_in(t: PgType, params: list, notices=None) -> int:
     receives WARNING texts (time/timestamp precision reduced to 6).
     """
     oid = t.oid
+    params = [_typmod_param(p) for p in params]
     if t.is_array and t.elem is not None:
         return typmod_in(t.elem, params, notices)
     name = format_type(oid, None)

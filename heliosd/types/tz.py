@@ -385,3 +385,18 @@ def utc_offset_seconds(tz: _dt.tzinfo, local: _dt.datetime) -> int:
         return 0
     o = o0 if o0 <= o1 else o1
     return o.days * 86400 + o.seconds
+
+
+def timezone_from_interval(iv, setting: bool = True) -> _dt.tzinfo:
+    """The fixed zone of SET TIME ZONE INTERVAL '-08:00' HOUR TO MINUTE (ISO sign: -8 h) or
+    of AT TIME ZONE INTERVAL '...' (``setting=False``), with PostgreSQL's errors."""
+    if setting:
+        if iv.months:
+            raise PgError("invalid interval value for time zone: month not allowed", INVALID_PARAM)
+        if iv.days:
+            raise PgError("invalid interval value for time zone: day not allowed", INVALID_PARAM)
+    elif iv.months or iv.days:
+        from .temporal import interval_out
+        raise PgError(f'interval time zone "{interval_out(iv)}" must not include months or days', INVALID_PARAM)
+    secs = int(iv.micros / 1_000_000)
+    return fixed_offset(secs)

@@ -258,3 +258,26 @@ def test_binary_wire_examples():
     with pytest.raises(PgError) as ei:
         T.INT8_ARRAY.binary_in(T.INT4_ARRAY.binary_out([1]))
     assert ei.value.code == "42804"
+
+
+def test_nan_aware_comparisons():
+    nan, one, inf = Decimal("NaN"), Decimal(1), Decimal("Infinity")
+    assert sorted([nan, inf, one, Decimal("-Infinity")], key=T.numeric_key) == [Decimal("-Infinity"), one, inf, nan]
+    assert T.numeric_cmp(nan, nan) == 0 and T.numeric_cmp(nan, inf) == 1 and T.numeric_cmp(one, nan) == -1
+    assert T.float_cmp(float("nan"), float("inf")) == 1 and T.float_eq(float("nan"), float("nan"))
+    assert T.float_eq(-0.0, 0.0) and T.bpchar_key("ab  ") == "ab"
+
+
+def test_timezone_from_interval():
+    tz = T.timezone_from_interval(T.INTERVAL.text_in("-08:00"))
+    assert tz.utcoffset(None) == dt.timedelta(hours=-8) and T.timezone_name(tz) == "<-08>+08"
+    with pytest.raises(PgError) as ei:
+        T.timezone_from_interval(T.INTERVAL.text_in("1 day"))
+    assert ei.value.message == "invalid interval value for time zone: day not allowed"
+
+
+def test_typmod_params_as_text():
+    assert T.typmod_in(T.VARCHAR, ["3"]) == 7 and T.typmod_in(T.NUMERIC, ["10", "-2"]) == ((10 << 16) | (-2 & 0x7FF)) + 4
+    with pytest.raises(PgError) as ei:
+        T.typmod_in(T.VARCHAR, ["x"])
+    assert ei.value.code == "42601"
