@@ -405,7 +405,7 @@ def _validate(st: CopyStmt) -> None:
                    errcodes.INVALID_PARAMETER_VALUE)
     if st.encoding is not None and st.encoding.upper().replace("-", "").replace("_", "") not in (
             "UTF8", "UNICODE", "SQLASCII"):
-        raise _err(f'argument to option "encoding" must be a valid encoding name',
+        raise _err('argument to option "encoding" must be a valid encoding name',
                    errcodes.INVALID_PARAMETER_VALUE)
 
 

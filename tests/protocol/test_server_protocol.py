@@ -12,7 +12,7 @@ import pytest
 
 from conftest import HCONF_MAX_MESSAGE, connect_raw
 from pgmsg import (SYNC, TERMINATE, RawConn, bind, cancel_request, close, data_row, describe, error_fields,
-                   execute, gssenc_request, msg, parse, parse_backend, query, ssl_request, startup)
+                   execute, gssenc_request, msg, parse, query, ssl_request, startup)
 
 
 def types(msgs):
