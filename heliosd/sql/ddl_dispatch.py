@@ -502,14 +502,21 @@ def alter_sequence_text(an, sql: str) -> DdlStatement:
 
 
 def _dependent_views(cat, oids: set) -> list:
-    """Views whose definition mentions any of the relations (by name)."""
+    """Views whose definition mentions any of the relations (by name), transitively,
+    as (view, the relation it depends on) in PostgreSQL's reporting order."""
     out = []
-    names = {cat.relations[o].name for o in oids if o in cat.relations}
-    for r in cat.relations.values():
-        if r.kind == "v" and r.oid not in oids and r.view_sql:
-            low = r.view_sql.lower()
-            if any(re.search(r"\b" + re.escape(n.lower()) + r"\b", low) for n in names):
-                out.append(r)
+    seen = set(oids)
+    frontier = [cat.relations[o] for o in oids if o in cat.relations]
+    while frontier:
+        nxt = []
+        for base in frontier:
+            pat = re.compile(r"\b" + re.escape(base.name.lower()) + r"\b")
+            for r in sorted(cat.relations.values(), key=lambda r: r.oid):
+                if r.kind == "v" and r.oid not in seen and r.view_sql and pat.search(r.view_sql.lower()):
+                    seen.add(r.oid)
+                    out.append((r, base))
+                    nxt.append(r)
+        frontier = nxt
     return out
 
 
@@ -521,17 +528,23 @@ def drop_relation(ctx: D.DdlCtx, rel: C.Relation, cascade: bool, dropped: set | 
         return
     dropped.add(rel.oid)
     if rel.kind in ("r", "v"):
-        deps = [v for v in _dependent_views(cat, {rel.oid}) if v.oid not in dropped]
+        deps = [(v, b) for v, b in _dependent_views(cat, {rel.oid}) if v.oid not in dropped]
         if deps:
             if not cascade:
                 raise PgError(f"cannot drop {'table' if rel.kind == 'r' else 'view'} {rel.name} because other "
                               f"objects depend on it", errcodes.DEPENDENT_OBJECTS_STILL_EXIST,
-                              detail="\n".join(f"view {v.name} depends on {'table' if rel.kind == 'r' else 'view'} "
-                                               f"{rel.name}" for v in deps),
+                              detail="\n".join(f"view {v.name} depends on {'table' if b.kind == 'r' else 'view'} "
+                                               f"{b.name}" for v, b in deps),
                               hint="Use DROP ... CASCADE to drop the dependent objects too.")
-            for v in deps:
-                ctx.notice(f"drop cascades to view {v.name}")
-                drop_relation(ctx, v, cascade, dropped)
+            if len(deps) == 1:
+                ctx.notice(f"drop cascades to view {deps[0][0].name}")
+            else:
+                ctx.notice(f"drop cascades to {len(deps)} other objects",
+                           detail="\n".join(f"drop cascades to view {v.name}" for v, _b in deps))
+            for v, _b in reversed(deps):
+                if v.oid not in dropped:
+                    dropped.add(v.oid)
+                    ctx.delete(v.oid)
     if rel.kind == "r":
         fks = [c for c in cat.referencing.get(rel.oid, []) if c.table != rel.oid and c.table not in dropped]
         if fks:

@@ -15,19 +15,129 @@ from .analyze import Analyzer, Query, RangeItem, ResultColumn, Scope, _default_n
 KEYCOL = "\x00key"
 
 
-def _target_rel(an: Analyzer, table: exp.Table):
+def _target_rel(an: Analyzer, table: exp.Table, verb: str = "insert into"):
     name = ident(table.this)
     schema = ident(table.args["db"]) if table.args.get("db") else None
     rel = an.lookup_relation(name, schema, table)
     if not hasattr(rel, "kind") or rel.kind != "r":
         kind = getattr(rel, "kind", None)
         if kind == "v":
-            raise PgError(f'cannot insert into view "{name}"', errcodes.OBJECT_NOT_IN_PREREQUISITE_STATE,
-                          detail="Views that do not select from a single table or view are not automatically "
-                                 "updatable.")
+            why = view_not_updatable(rel)
+            raise PgError(f'cannot {verb} view "{name}"', errcodes.OBJECT_NOT_IN_PREREQUISITE_STATE,
+                          detail=why, hint=_view_hint(verb))
+        if kind == "S":
+            raise PgError(f'cannot change sequence "{name}"', errcodes.WRONG_OBJECT_TYPE)
         raise PgError(f'cannot change relation "{name}"' if kind else f'relation "{name}" does not exist',
                       errcodes.WRONG_OBJECT_TYPE)
     return rel
+
+
+def _view_hint(verb):
+    what = {"insert into": ("inserting into", "INSERT"), "update": ("updating", "UPDATE"),
+            "delete from": ("deleting from", "DELETE")}[verb]
+    return (f"To enable {what[0]} the view, provide an INSTEAD OF {what[1]} trigger or an unconditional "
+            f"ON {what[1]} DO INSTEAD rule.")
+
+
+# ----------------------------------------------------------------- automatically updatable views
+
+
+def view_not_updatable(rel) -> str | None:
+    """PostgreSQL's view_query_is_auto_updatable: the reason, or None if updatable."""
+    from .parser import parse_sql
+
+    q = parse_sql(rel.view_sql)
+    if isinstance(q, (exp.Union, exp.Intersect, exp.Except)):
+        return "Views containing UNION, INTERSECT, or EXCEPT are not automatically updatable."
+    if not isinstance(q, exp.Select):
+        return "Views that do not select from a single table or view are not automatically updatable."
+    if q.args.get("with_") is not None:
+        return "Views containing WITH are not automatically updatable."
+    if q.args.get("distinct") is not None:
+        return "Views containing DISTINCT are not automatically updatable."
+    if q.args.get("group") is not None:
+        return "Views containing GROUP BY are not automatically updatable."
+    if q.args.get("having") is not None:
+        return "Views containing HAVING are not automatically updatable."
+    if q.args.get("limit") is not None or q.args.get("offset") is not None:
+        return "Views containing LIMIT or OFFSET are not automatically updatable."
+    from .analyze import _AGG_NAMES
+
+    for e in q.expressions:
+        for n in e.walk():
+            if isinstance(n, exp.Window):
+                return "Views that return window functions are not automatically updatable."
+            if isinstance(n, exp.Anonymous) and str(n.this).lower() in _AGG_NAMES():
+                return "Views that return aggregate functions are not automatically updatable."
+    frm = q.args.get("from_")
+    if frm is None or q.args.get("joins") or (frm.expressions if hasattr(frm, "expressions") else None) or \
+            not isinstance(frm.this, exp.Table) or not isinstance(frm.this.this, exp.Identifier):
+        return "Views that do not select from a single table or view are not automatically updatable."
+    return None
+
+
+def rewrite_view_dml(an, node, rel, verb):
+    """Rewrite DML on an automatically updatable view into DML on its base table
+    (PostgreSQL's rewriteTargetView): view columns map to base columns, the view's
+    WHERE restricts UPDATE/DELETE and is checked for WITH CHECK OPTION."""
+    from .parser import parse_sql
+
+    why = view_not_updatable(rel)
+    if why is not None:
+        raise PgError(f'cannot {verb} view "{rel.name}"', errcodes.OBJECT_NOT_IN_PREREQUISITE_STATE, detail=why,
+                      hint=_view_hint(verb))
+    q = parse_sql(rel.view_sql)
+    base = q.args["from_"].this
+    view_cols = [c.name for c in rel.live_columns]
+    mapping = {}
+    for vc, e in zip(view_cols, q.expressions):
+        inner = e.this if isinstance(e, exp.Alias) else e
+        if isinstance(inner, exp.Column) and isinstance(inner.this, exp.Identifier):
+            mapping[vc] = ident(inner.this)
+        else:
+            mapping[vc] = None  # not updatable column
+    where = q.args.get("where")
+    return base, mapping, (where.this if where is not None else None), view_cols, q
+
+
+def _rename_cols(node, mapping, alias, rel_name):
+    def f(n):
+        if isinstance(n, exp.Column) and isinstance(n.this, exp.Identifier):
+            tbl = ident(n.args["table"]) if n.args.get("table") else None
+            if tbl in (None, alias, rel_name):
+                nm = ident(n.this)
+                if nm in mapping:
+                    if mapping[nm] is None:
+                        raise PgError(f'cannot update column "{nm}" of view "{rel_name}"',
+                                      errcodes.FEATURE_NOT_SUPPORTED,
+                                      detail="View columns that are not columns of their base relation are not "
+                                             "updatable.")
+                    return exp.Column(this=exp.Identifier(this=mapping[nm], quoted=True),
+                                      table=n.args.get("table"))
+        return n
+
+    return node.transform(f)
+
+
+def _view_returning(node, mapping, view_cols, alias):
+    ret = node.args.get("returning")
+    if ret is None:
+        return
+    items = []
+    for it in ret.expressions:
+        if isinstance(it, exp.Star):
+            for vc in view_cols:
+                if mapping.get(vc):
+                    items.append(exp.Alias(this=exp.Column(this=exp.Identifier(this=mapping[vc], quoted=True)),
+                                           alias=exp.Identifier(this=vc, quoted=True)))
+        else:
+            inner = it.this if isinstance(it, exp.Alias) else it
+            name = ident(it.args["alias"]) if isinstance(it, exp.Alias) else (
+                ident(inner.this) if isinstance(inner, exp.Column) and isinstance(inner.this, exp.Identifier)
+                else None)
+            new = _rename_cols(inner.copy(), mapping, alias, None)
+            items.append(exp.Alias(this=new, alias=exp.Identifier(this=name, quoted=True)) if name else new)
+    ret.set("expressions", items)
 
 
 def default_expr(an: Analyzer, col, rel=None) -> E.Expr:
@@ -107,6 +217,25 @@ def analyze_insert(an: Analyzer, node: exp.Insert) -> DmlStatement:
     alias = None
     if isinstance(table, exp.Table) and table.args.get("alias") is not None:
         alias = ident(table.args["alias"].this)
+    vrel = an.lookup_relation(ident(table.this), ident(table.args["db"]) if table.args.get("db") else None, table)
+    if getattr(vrel, "kind", None) == "v":
+        base, mapping, _w, view_cols, _q = rewrite_view_dml(an, node, vrel, "insert into")
+        node = node.copy()
+        names = [ident(c) for c in cols_node] if cols_node else [v for v in view_cols]
+        for nm in names:
+            if nm in mapping and mapping[nm] is None:
+                raise PgError(f'cannot insert into column "{nm}" of view "{vrel.name}"',
+                              errcodes.FEATURE_NOT_SUPPORTED,
+                              detail="View columns that are not columns of their base relation are not updatable.")
+        new_cols = [exp.Identifier(this=mapping.get(nm, nm), quoted=True) for nm in names]
+        new_table = base.copy()
+        if alias:
+            new_table.set("alias", exp.TableAlias(this=exp.Identifier(this=alias, quoted=True)))
+        node.set("this", exp.Schema(this=new_table, expressions=new_cols))
+        _view_returning(node, mapping, view_cols, alias)
+        stmt = analyze_insert(an, node)
+        stmt.view = vrel
+        return stmt
     rel = _target_rel(an, table)
     store = an.env.table_store(rel)
     live = rel.live_columns
@@ -387,10 +516,51 @@ def _recheck_conds(pred, ncols):
     return out
 
 
+def _view_target(an, node, verb):
+    """UPDATE/DELETE on an updatable view -> the same statement on its base table."""
+    table = node.this
+    vrel = an.lookup_relation(ident(table.this), ident(table.args["db"]) if table.args.get("db") else None, table)
+    if getattr(vrel, "kind", None) != "v":
+        return None
+    base, mapping, vwhere, view_cols, _q = rewrite_view_dml(an, node, vrel, verb)
+    alias = ident(table.args["alias"].this) if table.args.get("alias") is not None else vrel.name
+    node = node.copy()
+    new_table = base.copy()
+    new_table.set("alias", exp.TableAlias(this=exp.Identifier(this=alias, quoted=True)))
+    node.set("this", new_table)
+    if isinstance(node, exp.Update):
+        sets = []
+        for eq in node.expressions:
+            eq = eq.copy()
+            left = eq.this
+            nm = ident(left.this if isinstance(left, exp.Column) else left)
+            if nm in mapping and mapping[nm] is None:
+                raise PgError(f'cannot update column "{nm}" of view "{vrel.name}"', errcodes.FEATURE_NOT_SUPPORTED,
+                              detail="View columns that are not columns of their base relation are not updatable.")
+            eq.set("this", exp.Column(this=exp.Identifier(this=mapping.get(nm, nm), quoted=True)))
+            eq.set("expression", _rename_cols(eq.expression, mapping, alias, vrel.name))
+            sets.append(eq)
+        node.set("expressions", sets)
+    where = node.args.get("where")
+    conds = []
+    if where is not None:
+        conds.append(_rename_cols(where.this.copy(), mapping, alias, vrel.name))
+    if vwhere is not None:
+        conds.append(vwhere.copy())
+    if conds:
+        c = conds[0] if len(conds) == 1 else exp.And(this=exp.Paren(this=conds[0]), expression=exp.Paren(this=conds[1]))
+        node.set("where", exp.Where(this=c))
+    _view_returning(node, mapping, view_cols, alias)
+    return node
+
+
 def analyze_update(an: Analyzer, node: exp.Update) -> DmlStatement:
+    vnode = _view_target(an, node, "update")
+    if vnode is not None:
+        return analyze_update(an, vnode)
     table = node.this
     alias = ident(table.args["alias"].this) if table.args.get("alias") is not None else None
-    rel = _target_rel(an, table)
+    rel = _target_rel(an, table, "update")
     store = an.env.table_store(rel)
     frm = node.args.get("from_")
     extra = []
@@ -421,9 +591,12 @@ def analyze_update(an: Analyzer, node: exp.Update) -> DmlStatement:
 
 
 def analyze_delete(an: Analyzer, node: exp.Delete) -> DmlStatement:
+    vnode = _view_target(an, node, "delete from")
+    if vnode is not None:
+        return analyze_delete(an, vnode)
     table = node.this
     alias = ident(table.args["alias"].this) if table.args.get("alias") is not None else None
-    rel = _target_rel(an, table)
+    rel = _target_rel(an, table, "delete from")
     store = an.env.table_store(rel)
     using = node.args.get("using") or []
     scope, plan = _target_scope(an, rel, store, alias, using, node)

@@ -43,6 +43,8 @@ _logging.getLogger("sqlglot").setLevel(_logging.ERROR)
 
 _DROP_LIST = re.compile(r"\s*DROP\s+(INDEX|SEQUENCE|VIEW)\s[^;]*,", re.I)
 
+_COMMENT_NULL = re.compile(r"(\s*COMMENT\s+ON\s.*\sIS\s+)NULL\s*;?\s*$", re.I | re.S)
+
 _AS_OF = re.compile(r"\bAS\s+OF\s+(TIMESTAMP|SEQ)\s+('(?:[^']|'')*'|\d+)", re.I)
 
 
@@ -53,6 +55,9 @@ def parse_sql(sql: str):
         return u
     if _DROP_LIST.match(sql):
         return Utility("drop_list_text", sql=sql)
+    m = _COMMENT_NULL.match(sql)
+    if m:
+        sql = m.group(1) + "''"
     as_of = None
     if _AS_OF.search(sql):
         as_of = []

@@ -908,7 +908,7 @@ _DISPATCH = {
     "DROP": _drop, "GRANT": _grant, "REVOKE": _revoke, "EXPLAIN": _explain, "PREPARE": _prepare,
     "EXECUTE": _execute, "DEALLOCATE": _deallocate, "LISTEN": _listen, "UNLISTEN": _listen,
     "NOTIFY": _notify, "COPY": _copy, "DECLARE": _declare, "FETCH": _fetch, "MOVE": _fetch,
-    "CLOSE": _close, "COMMENT": _comment, "LOCK": _lock, "DO": _do,
+    "CLOSE": _close, "LOCK": _lock, "DO": _do,
     "CHECKPOINT": _simple("checkpoint", "CHECKPOINT"), "VACUUM": _simple("vacuum", "VACUUM"),
     "ANALYZE": _simple("analyze", "ANALYZE"), "ANALYSE": _simple("analyze", "ANALYZE"),
     "REINDEX": _simple("noop", "REINDEX"), "CLUSTER": _simple("noop", "CLUSTER"),
