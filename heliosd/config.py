@@ -353,6 +353,7 @@ GUCS: dict[str, Guc] = {g.name: g for g in [
     _g("row_security", "on", kind="bool"),
     _g("check_function_bodies", "on", kind="bool"),
     _g("default_tablespace", ""),
+    _g("default_table_access_method", "heap"),
     _g("temp_tablespaces", ""),
     _g("default_with_oids", "off", kind="bool"),
     _g("escape_string_warning", "on", kind="bool"),

@@ -1105,15 +1105,19 @@ class Session:
 
     # ============================================================ advisory locks
     def advisory_xact_release(self) -> None:
-        for key in [k for k, v in self.advisory_locks.items() if v.get("xact")]:
-            self.advisory_locks.pop(key, None)
+        if self.advisory_locks:
+            from ..exec.functions import advisory
+
+            advisory.release(self, xact_only=True)
 
     def close(self) -> None:
         if self.txn is not None:
             self._rollback_txn()
         self.cluster.unregister(self)
-        for key in list(self.advisory_locks):
-            self.cluster.advisory.pop(key, None)
+        if self.advisory_locks:
+            from ..exec.functions import advisory
+
+            advisory.release(self, xact_only=False)
 
 
 def _fmt(formats, i) -> int:

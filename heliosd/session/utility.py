@@ -275,9 +275,10 @@ async def _discard(s, u, text, multi):
         for ch in list(s.listening):
             s.cluster.listeners.get(ch, set()).discard(s)
         s.listening.clear()
-        for key in list(s.advisory_locks):
-            s.cluster.advisory.pop(key, None)
-        s.advisory_locks.clear()
+        if s.advisory_locks:
+            from ..exec.functions import advisory
+
+            advisory.release(s, xact_only=False)
     elif u.what == "PLANS":
         pass
     elif u.what == "SEQUENCES":

@@ -147,6 +147,8 @@ def _matches_poly(argtypes, cand_args):
                     else:
                         return None
             elif p in ("anyarray", "anycompatiblearray"):
+                if a.oid in (22, 30):  # int2vector / oidvector act as int2[] / oid[]
+                    a = T.INT2_ARRAY if a.oid == 22 else T.OID_ARRAY
                 if not a.is_array:
                     return None
                 e = a.elem

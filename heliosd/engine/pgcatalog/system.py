@@ -279,24 +279,28 @@ def pg_locks(ctx):
                               virtualtransaction=f"{s.pid % 1000}/{txid}", pid=s.pid,
                               mode="ShareLock", granted=False, fastpath=False))
                 break
+    waits = {}
+    for s in sess:
+        w = getattr(s, "advisory_waiting", None)
+        if w is not None and getattr(s, "waiting", False):
+            waits.setdefault(w[0], []).append((s.pid, w[1]))
     for key, info in list(getattr(me.cluster, "advisory", {}).items()) if me is not None else ():
-        holders = info.get("holders", {}) if isinstance(info, dict) else {}
-        for pid, h in holders.items():
-            kind, a, b = key if isinstance(key, tuple) and len(key) == 3 else ("i8", key, 0)
-            objid = (a & 0xFFFFFFFF) if kind == "i8" else a & 0xFFFFFFFF
-            classid = ((a >> 32) & 0xFFFFFFFF) if kind == "i8" else b & 0xFFFFFFFF
-            if kind != "i8":
-                classid, objid = a & 0xFFFFFFFF, b & 0xFFFFFFFF
-            out.append(mk(locktype="advisory", database=info.get("db"), classid=classid, objid=objid,
-                          objsubid=1 if kind == "i8" else 2, virtualtransaction=str(pid), pid=pid,
-                          mode="ShareLock" if h.get("shared") else "ExclusiveLock", granted=True,
-                          fastpath=False))
-        for pid, shared in info.get("waiters", []) if isinstance(info, dict) else ():
-            kind, a, b = key
-            classid, objid = ((a >> 32) & 0xFFFFFFFF, a & 0xFFFFFFFF) if kind == "i8" else (a & 0xFFFFFFFF,
-                                                                                         b & 0xFFFFFFFF)
-            out.append(mk(locktype="advisory", database=info.get("db"), classid=classid, objid=objid,
-                          objsubid=1 if kind == "i8" else 2, virtualtransaction=str(pid), pid=pid,
+        if not (isinstance(key, tuple) and len(key) == 4 and isinstance(info, dict)):
+            continue
+        db, kind, a, b = key
+        if kind == "i8":
+            classid, objid, sub = (a >> 32) & 0xFFFFFFFF, a & 0xFFFFFFFF, 1
+        else:
+            classid, objid, sub = a & 0xFFFFFFFF, b & 0xFFFFFFFF, 2
+        for pid, c in info.get("holders", {}).items():
+            for shared in (False, True):
+                if (c.get("s") or c.get("xs")) if shared else (c.get("x") or c.get("xx")):
+                    out.append(mk(locktype="advisory", database=db, classid=classid, objid=objid, objsubid=sub,
+                                  virtualtransaction=f"{pid % 1000}/0", pid=pid,
+                                  mode="ShareLock" if shared else "ExclusiveLock", granted=True, fastpath=False))
+        for pid, shared in waits.get(key, ()):
+            out.append(mk(locktype="advisory", database=db, classid=classid, objid=objid, objsubid=sub,
+                          virtualtransaction=f"{pid % 1000}/0", pid=pid,
                           mode="ShareLock" if shared else "ExclusiveLock", granted=False, fastpath=False))
     return out
 

@@ -202,6 +202,8 @@ def relation_visible(cat, rel) -> bool:
 
 
 def regclass_out(oid: int) -> str:
+    if oid == 0:
+        return "-"
     _by_name, by_oid = _system_relations()
     sysrel = by_oid.get(oid)
     if sysrel is not None:
@@ -260,6 +262,8 @@ def lookup_type(text: str, missing_ok=False):
 
 
 def regtype_out(oid: int) -> str:
+    if oid == 0:
+        return "-"
     try:
         T.by_oid(oid)
         return T.format_type(oid, None)
@@ -370,6 +374,8 @@ def lookup_namespace(text: str, missing_ok=False):
 
 
 def regnamespace_out(oid: int) -> str:
+    if oid == 0:
+        return "-"
     cat, _txn = current_catalog()
     ns = cat.namespaces.get(oid) if cat is not None else None
     return _qident(ns.name) if ns is not None else str(oid)
@@ -396,6 +402,8 @@ def lookup_role(text: str, missing_ok=False):
 def regrole_out(oid: int) -> str:
     from ...engine import cluster as CL
 
+    if oid == 0:
+        return "-"
     _cat, txn = current_catalog()
     r = CL.get_role(txn, oid) if txn is not None else None
     return _qident(r["name"]) if r is not None else str(oid)

@@ -96,3 +96,35 @@ if _missing("generate_series"):
     for _t in (T.INT4, T.INT8):
         register("generate_series", [_t, _t], _t, _gs, retset=True, volatility="i")
         register("generate_series", [_t, _t, _t], _t, _gs, retset=True, volatility="i")
+
+
+if _missing("json_build_object"):
+    import json as _json
+    from decimal import Decimal as _Dec
+
+    def _jv(v):
+        if v is None:
+            return None
+        if isinstance(v, (bool, int, float, str, list, dict)):
+            return v
+        if isinstance(v, _Dec):
+            return float(v) if v != v.to_integral_value() else int(v)
+        if isinstance(v, (_dt.datetime, _dt.date, _dt.time)):
+            return v.isoformat()
+        return str(v)
+
+    def _json_build_object(*args):
+        if len(args) % 2:
+            raise PgError("argument list must have even number of elements", errcodes.INVALID_PARAMETER_VALUE,
+                          hint="The arguments of json_build_object() must consist of alternating keys and values.")
+        parts = []
+        for i in range(0, len(args), 2):
+            k, v = args[i], args[i + 1]
+            if k is None:
+                raise PgError("null value not allowed for object key", errcodes.INVALID_PARAMETER_VALUE)
+            parts.append(f"{_json.dumps(str(k))} : {_json.dumps(_jv(v))}")
+        return "{" + ", ".join(parts) + "}"
+
+    register("json_build_object", ["any"], T.JSON, _json_build_object, strict=False, variadic=True,
+             volatility="s")
+    register("json_build_object", [], T.JSON, lambda: "{}", strict=False, volatility="s")
