@@ -61,6 +61,7 @@ class Model:
         self.keys: dict[tuple, list] = {}
         # opaque own-seq tracking of system rows: lk -> seq
         self.sys_seq: dict[bytes, int] = {}
+        self.last_write: dict[int, int] = {}  # bid -> seq of its newest commit
 
     # ----------------------------------------------------------- reads
     def branch(self, bid, txn=None):
@@ -138,7 +139,7 @@ class Model:
         return self.names.get(name)
 
     # ----------------------------------------------------------- commit
-    def commit(self, txn: MTxn, real_writes: dict, real_base: dict) -> int | None:
+    def commit(self, txn: MTxn, real_writes: dict, real_base: dict, forks=(), retired=()) -> int | None:
         """Apply a transaction.  ``real_writes``/``real_base``: the storage
         transaction's buffers, used only for system-branch rows (branch
         registry); user rows come from the model's own buffer.  Returns the
@@ -150,8 +151,14 @@ class Model:
                 continue
             if self._own_seq_lk(lk) != base:
                 return None
+        # branch-and-swap is lossless: no commit to a retired parent after the fork
+        for parent, fork_seq, _child in forks:
+            if parent in retired and self.last_write.get(parent, 0) > fork_seq:
+                return None
         self.latest += 1
         seq = self.latest
+        for lk in real_writes:
+            self.last_write[int.from_bytes(lk[:4], "big")] = seq
         for lk, v in real_writes.items():
             bid = int.from_bytes(lk[:4], "big")
             obj = int.from_bytes(lk[4:8], "big")

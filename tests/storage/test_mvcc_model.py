@@ -40,7 +40,7 @@ TEXTS = ["a", "b", "c", "ab", "b\x00", "zz",
          _LONG_A + "a", _LONG_A + "b", _LONG_A + "c", _LONG_A + "ab",
          _LONG_B + "a", _LONG_B + "b", "L" * 100]
 KEYS = sorted(keycode.encode_key((t,)) for t in TEXTS)
-NAMES = ["t1", "t2", "t3", "t4", "t5"]
+NAMES = ["t1", "t2", "t3", "t4", "t5", "t6"]
 
 
 def _bounds():
@@ -285,7 +285,7 @@ class StorageMachine(RuleBasedStateMachine):
         self.txns[i] = None
         writes, base = dict(real.writes), dict(real.base)
         self._clock_tick()
-        expect = self.model.commit(mt, writes, base)
+        expect = self.model.commit(mt, writes, base, list(real.forks), set(real.retired))
         event("commit " + ("conflict" if expect is None else "empty" if expect == 0 else "ok"))
         if expect is None:
             with pytest.raises(SerializationFailure):
@@ -300,6 +300,71 @@ class StorageMachine(RuleBasedStateMachine):
     @rule(data=st.data())
     def abort(self, data):
         self._abort(self._pick_txn(data))
+
+    @rule(data=st.data(), obj=st.sampled_from(OBJS), kis=st.lists(st.integers(0, len(KEYS) - 1), min_size=1,
+                                                               max_size=4), delete=st.booleans())
+    def autocommit_write(self, data, obj, kis, delete):
+        """A one-statement transaction writing a few keys of one branch."""
+        live = sorted(b for b, br in self.model.branches.items() if not br.dropped)
+        if not live:
+            return
+        bid = data.draw(st.sampled_from(live))
+        real = self.store.begin()
+        mt = MTxn(self.model, False)
+        for ki in kis:
+            v = None if delete and ki % 2 else self._value()
+            real.put(bid, obj, KEYS[ki], v)
+            mt.writes[(bid, obj, KEYS[ki])] = v
+        self._clock_tick()
+        expect = self.model.commit(mt, dict(real.writes), dict(real.base), list(real.forks), set(real.retired))
+        if expect is None:
+            with pytest.raises(SerializationFailure):
+                self.store.commit_sync(real)
+        else:
+            self.store.commit_sync(real)
+
+    @rule(data=st.data(), obj=st.sampled_from(OBJS), kis=st.lists(st.integers(0, len(KEYS) - 1), min_size=1,
+                                                               max_size=5), drop_old=st.booleans())
+    def migrate(self, data, obj, kis, drop_old):
+        """Branch-and-swap in one transaction: fork a new branch from a tenant's branch,
+        rewrite some rows there, swap the names, retire (rename or drop) the old one."""
+        m = self.model
+        named = sorted(n for n in m.names if n != "main")
+        free = [n for n in NAMES if n not in m.names]
+        if not named or len(free) < (1 if drop_old else 2):
+            return
+        name = data.draw(st.sampled_from(named))
+        tmp = free[0]
+        old_bid = m.names[name]
+        real = self.store.begin()
+        mt = MTxn(m, False)
+        try:
+            new_bid = real.create_branch(NS, tmp, old_bid)
+            mt.created[new_bid] = MBranch(new_bid, old_bid, real.snapshot, real.snapshot, tmp)
+            for ki in kis:
+                v = self._value()
+                real.put(new_bid, obj, KEYS[ki], v)
+                mt.writes[(new_bid, obj, KEYS[ki])] = v
+            if drop_old:
+                real.drop_branch(NS, name)
+                mt.dropped.add(old_bid)
+            else:
+                real.rename_branch(NS, name, free[1])
+                mt.names[free[1]] = old_bid
+            real.rename_branch(NS, tmp, name)
+        except WouldBlock:
+            real.rollback()
+            return
+        mt.names[tmp] = None
+        mt.names[name] = new_bid
+        self._clock_tick()
+        expect = m.commit(mt, dict(real.writes), dict(real.base), list(real.forks), set(real.retired))
+        event("migrate " + ("conflict" if expect is None else "ok"))
+        if expect is None:
+            with pytest.raises(SerializationFailure):
+                self.store.commit_sync(real)
+        else:
+            self.store.commit_sync(real)
 
     # ------------------------------------------------------------ branches
     @rule(data=st.data(), name=st.sampled_from(NAMES), root=st.booleans(), past=st.booleans())
@@ -396,6 +461,8 @@ class StorageMachine(RuleBasedStateMachine):
         live = [b for b, br in self.model.branches.items() if br.parent is not None]
         if not live:
             return
+        if data.draw(st.integers(0, 2)):
+            return  # keep deep paths around most of the time
         bid = data.draw(st.sampled_from(sorted(live)))
         before = dict(self.store.obj_stats)
         ok = self.store.materialize_sync(bid, obj, chunk=data.draw(st.integers(1, 4)))
@@ -421,7 +488,7 @@ class LmdbMachine(StorageMachine):
 
 
 _settings = settings(
-    max_examples=400 if SLOW else 60,
+    max_examples=400 if SLOW else 100,
     stateful_step_count=80 if SLOW else 50,
     deadline=None,
     suppress_health_check=list(HealthCheck),
