@@ -56,10 +56,14 @@ Invariants
    bound once with ``t.text_out_for(tz, extra_float_digits, bytea_output,
    interval_style)``, which returns the plain ``text_out`` when the settings do
    not matter for ``t``.
-3. Text output is byte-for-byte PostgreSQL 15's with DateStyle ISO, MDY,
-   IntervalStyle postgres, extra_float_digits 1 (shortest round-trip floats),
-   bytea_output hex; input functions accept PostgreSQL's syntaxes and raise
-   its errors (SQLSTATE, message, detail, hint).
+3. Text output is byte-for-byte PostgreSQL 15's.  ``text_out`` is for the
+   defaults (DateStyle ISO, MDY; IntervalStyle postgres; extra_float_digits 1,
+   i.e. shortest round-trip floats; bytea_output hex; TimeZone UTC); other
+   settings go through ``text_out_for``.  Input functions accept PostgreSQL's
+   syntaxes and raise its errors (SQLSTATE, message, detail, hint).  Input
+   that depends on session state reads ContextVars the session sets once per
+   connection task: :data:`date_order` (DateStyle's MDY/DMY/YMD),
+   :data:`interval_style`, :data:`current_timestamp` ('now', 'today').
 4. Input functions apply a typmod with implicit-coercion semantics (as
    PostgreSQL's do); casts apply it through :func:`length_coercion` with
    explicit or assignment semantics.
@@ -80,6 +84,7 @@ Main entry points
 - Casts: ``find_cast``, ``length_coercion``, ``make_coercion``, ``coerce``,
   ``apply_typmod``, ``can_coerce``, ``can_coerce_implicitly``,
   ``common_type``, ``common_typmod``.
+- Settings: ``parse_datestyle(value, current)`` -> (canonical, style, order).
 - Time zones: ``parse_timezone`` (AT TIME ZONE names),
   ``parse_timezone_setting`` (SET TimeZone values), ``timezone_from_interval``,
   ``timezone_name``.
@@ -104,12 +109,13 @@ from .numeric import apply_typmod as numeric_apply_typmod
 from .numeric import numeric_typmod
 from .scalars import parse_bool, to_float4
 from .temporal import (DATE_INFINITY, DATE_NEG_INFINITY, TIMESTAMP_INFINITY, TIMESTAMP_NEG_INFINITY,
-                       TIMESTAMPTZ_INFINITY, TIMESTAMPTZ_NEG_INFINITY, current_timestamp, date_to_days,
+                       TIMESTAMPTZ_INFINITY, TIMESTAMPTZ_NEG_INFINITY, current_timestamp, date_order, date_to_days,
+                       interval_style,
                        days_to_date, interval_typmod, is_infinite, micros_to_time, micros_to_timestamp,
                        time_to_micros, timestamp_to_micros)
 from .compare import bpchar_key, float_cmp, float_eq, float_key, numeric_cmp, numeric_eq, numeric_key
-from .tz import (UTC, canonical_timezone_name, parse_timezone, parse_timezone_setting, timezone_from_interval,
-                 timezone_name)
+from .tz import (UTC, canonical_timezone_name, parse_datestyle, parse_timezone, parse_timezone_setting,
+                 timezone_from_interval, timezone_name)
 
 # Convenience aliases used around the code base
 INT = INT4  # noqa: F405

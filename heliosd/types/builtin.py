@@ -31,28 +31,44 @@ def _setup(oid, text_in, text_out, binary_in=None, binary_out=None, pytype=objec
     return t
 
 
-def _float8_out_for(tz, efd, bytea_output, interval_style):
+def _styles(datestyle):
+    style, _, order = (datestyle or "ISO, MDY").partition(",")
+    return style.strip() or "ISO", order.strip() or "MDY"
+
+
+def _float8_out_for(tz, efd, bytea_output, interval_style, datestyle):
     if efd > 0:
         return S.float8_out
     return lambda v: S.float8_out_digits(v, efd)
 
 
-def _float4_out_for(tz, efd, bytea_output, interval_style):
+def _float4_out_for(tz, efd, bytea_output, interval_style, datestyle):
     if efd > 0:
         return S.float4_out
     return lambda v: S.float4_out_digits(v, efd)
 
 
-def _bytea_out_for(tz, efd, bytea_output, interval_style):
+def _bytea_out_for(tz, efd, bytea_output, interval_style, datestyle):
     return S.bytea_escape_out if bytea_output == "escape" else S.bytea_out
 
 
-def _tstz_out_for(tz, efd, bytea_output, interval_style):
-    return TM.make_timestamptz_out(tz)
+def _tstz_out_for(tz, efd, bytea_output, interval_style, datestyle):
+    style, order = _styles(datestyle)
+    return TM.make_timestamptz_out_styled(tz, style, order)
 
 
-def _interval_out_for(tz, efd, bytea_output, interval_style):
-    return TM.interval_out_iso8601 if interval_style == "iso_8601" else TM.interval_out
+def _timestamp_out_for(tz, efd, bytea_output, interval_style, datestyle):
+    style, order = _styles(datestyle)
+    return TM.make_timestamp_out(style, order)
+
+
+def _date_out_for(tz, efd, bytea_output, interval_style, datestyle):
+    style, order = _styles(datestyle)
+    return TM.make_date_out(style, order)
+
+
+def _interval_out_for(tz, efd, bytea_output, interval_style, datestyle):
+    return TM.interval_out_for(interval_style)
 
 
 BOOL = _setup(16, S.bool_in, S.bool_out, S.bool_recv, S.bool_send, bool)
@@ -75,9 +91,10 @@ UNKNOWN = _setup(705, S.text_in, S.text_out, S.text_recv, S.text_send, str)
 ACLITEM = _setup(1033, S.text_in, S.text_out, None, None, str)
 BPCHAR = _setup(1042, S.bpchar_in, S.text_out, S.bpchar_recv, S.text_send, str)
 VARCHAR = _setup(1043, S.varchar_in, S.text_out, S.varchar_recv, S.text_send, str)
-DATE = _setup(1082, TM.date_in, TM.date_out, TM.date_recv, TM.date_send, _dt.date)
+DATE = _setup(1082, TM.date_in, TM.date_out, TM.date_recv, TM.date_send, _dt.date, _date_out_for)
 TIME = _setup(1083, TM.time_in, TM.time_out, TM.time_recv, TM.time_send, _dt.time)
-TIMESTAMP = _setup(1114, TM.timestamp_in, TM.timestamp_out, TM.timestamp_recv, TM.timestamp_send, _dt.datetime)
+TIMESTAMP = _setup(1114, TM.timestamp_in, TM.timestamp_out, TM.timestamp_recv, TM.timestamp_send, _dt.datetime,
+                   _timestamp_out_for)
 TIMESTAMPTZ = _setup(1184, TM.timestamptz_in, TM.timestamptz_out_utc, TM.timestamptz_recv, TM.timestamp_send,
                      _dt.datetime, _tstz_out_for, tz_dependent=True)
 INTERVAL = _setup(1186, TM.interval_in, TM.interval_out, TM.interval_recv, TM.interval_send, Interval,
@@ -155,8 +172,8 @@ def _wire_array(arr):
     arr.tz_dependent = el.tz_dependent
     arr.elem_is_list = False
     if el._out_for is not None:
-        def out_for(tz, efd, bytea_output, interval_style, _el=el, _arr=arr):
-            eo = _el.text_out_for(tz, efd, bytea_output, interval_style)
+        def out_for(tz, efd, bytea_output, interval_style, datestyle, _el=el, _arr=arr):
+            eo = _el.text_out_for(tz, efd, bytea_output, interval_style, datestyle)
             if eo is _el.text_out:
                 return _arr.text_out
             return A.make_array_out(eo, _el.delim, _el.oid in _NEVER_QUOTES, _el.elem_is_list)

@@ -8,6 +8,7 @@ from ..errors import PgError
 from . import _pgdata
 
 UNDEFINED_OBJECT = "42704"
+_UTC = __import__("datetime").timezone.utc
 
 
 def _no_text_out(v):
@@ -123,16 +124,22 @@ class PgType:
     # -- convenience I/O ------------------------------------------------------------
 
     def text_out_for(self, tz=None, extra_float_digits: int = 1, bytea_output: str = "hex",
-                     interval_style: str = "postgres"):
+                     interval_style: str = "postgres", datestyle: str = "ISO, MDY"):
         """A one-argument output function for the session settings given.
 
+        ``tz``: TimeZone (a tzinfo); ``interval_style``: 'postgres', 'postgres_verbose',
+        'sql_standard', 'iso_8601'; ``datestyle``: 'ISO, MDY', 'SQL, DMY', 'German', ...
+        (canonical 'Style, ORDER' as :func:`heliosd.types.tz.parse_datestyle` returns).
         Returns the plain ``text_out`` whenever the settings do not matter for
         this type, so calling this per column per statement is cheap.
         """
         f = self._out_for
         if f is None:
             return self.text_out
-        return f(tz, extra_float_digits, bytea_output, interval_style)
+        if (tz is None or tz is _UTC) and extra_float_digits == 1 and bytea_output == "hex" and \
+                interval_style == "postgres" and datestyle == "ISO, MDY":
+            return self.text_out
+        return f(tz, extra_float_digits, bytea_output, interval_style, datestyle)
 
     def to_text(self, value, tz=None) -> str | None:
         if value is None:

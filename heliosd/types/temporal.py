@@ -56,6 +56,10 @@ UTC = _dt.timezone.utc
 
 #: The statement's transaction timestamp (aware, UTC) for 'now'/'today' input.
 current_timestamp: contextvars.ContextVar = contextvars.ContextVar("heliosd_types_now", default=None)
+#: DateStyle's field order for date input: 'MDY', 'DMY' or 'YMD' (the session sets it).
+date_order: contextvars.ContextVar = contextvars.ContextVar("heliosd_types_date_order", default="MDY")
+#: IntervalStyle, which also changes interval input ('sql_standard' applies a leading sign to all fields).
+interval_style: contextvars.ContextVar = contextvars.ContextVar("heliosd_types_interval_style", default="postgres")
 
 
 def _now() -> datetime:
@@ -320,6 +324,89 @@ def make_timestamptz_out(tz):
     return out
 
 
+_MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_DAY_ABBR = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")  # indexed by date.weekday()
+
+
+def _date_fields_text(y: int, m: int, d: int, style: str, order: str) -> str:
+    if style == "SQL":
+        return f"{d:02d}/{m:02d}/{y:04d}" if order == "DMY" else f"{m:02d}/{d:02d}/{y:04d}"
+    if style == "German":
+        return f"{d:02d}.{m:02d}.{y:04d}"
+    if style == "Postgres":
+        return f"{d:02d}-{m:02d}-{y:04d}" if order == "DMY" else f"{m:02d}-{d:02d}-{y:04d}"
+    return f"{y:04d}-{m:02d}-{d:02d}"
+
+
+def _time_text(t) -> str:
+    s = "%02d:%02d:%02d" % (t.hour, t.minute, t.second)
+    if t.microsecond:
+        s += ("." + "%06d" % t.microsecond).rstrip("0")
+    return s
+
+
+def _encode_datetime(local, style: str, order: str, tzn) -> str:
+    """EncodeDateTime for the non-ISO DateStyles (tzn: zone abbreviation or None)."""
+    if style == "Postgres":
+        dow = _DAY_ABBR[local.weekday()]
+        mon = _MONTH_ABBR[local.month - 1]
+        if order == "DMY":
+            s = f"{dow} {local.day:02d} {mon} {_time_text(local)} {local.year:04d}"
+        else:
+            s = f"{dow} {mon} {local.day:02d} {_time_text(local)} {local.year:04d}"
+    else:
+        s = _date_fields_text(local.year, local.month, local.day, style, order) + " " + _time_text(local)
+    if tzn is not None:
+        s += " " + tzn
+    return s
+
+
+def make_date_out(style: str = "ISO", order: str = "MDY"):
+    """date output for a DateStyle (style: ISO, SQL, Postgres, German; order: MDY, DMY, YMD)."""
+    if style == "ISO":
+        return date_out
+
+    def out(d):
+        if d.__class__ is not date and d.__class__ in _INFINITIES:
+            return d.isoformat()
+        return _date_fields_text(d.year, d.month, d.day, style, order)
+
+    return out
+
+
+def make_timestamp_out(style: str = "ISO", order: str = "MDY"):
+    if style == "ISO":
+        return timestamp_out
+
+    def out(ts):
+        if ts.__class__ is not datetime and ts.__class__ in _INFINITIES:
+            return ts.isoformat()
+        return _encode_datetime(ts, style, order, None)
+
+    return out
+
+
+def make_timestamptz_out_styled(tz, style: str = "ISO", order: str = "MDY"):
+    """timestamptz output in session zone ``tz`` for a DateStyle (non-ISO styles print the zone
+    abbreviation, e.g. '02/01/2024 05:00:00 EST')."""
+    if style == "ISO":
+        return make_timestamptz_out(tz)
+    zone = tz if tz is not None else UTC
+
+    def out(ts):
+        if ts.__class__ is not datetime and ts.__class__ in _INFINITIES:
+            return ts.isoformat()
+        if ts.tzinfo is None:
+            ts = datetime(ts.year, ts.month, ts.day, ts.hour, ts.minute, ts.second, ts.microsecond, UTC)
+        try:
+            local = ts.astimezone(zone)
+        except (OverflowError, ValueError):
+            local = ts
+        return _encode_datetime(local, style, order, local.tzname())
+
+    return out
+
+
 def _tdiv(a: int, b: int) -> int:
     """C integer division (truncates toward zero)."""
     q = abs(a) // abs(b)
@@ -367,6 +454,90 @@ def interval_out(iv) -> str:
         parts.append("%s%s%02d:%02d:%s" % ("" if is_zero else " ", "-" if minus else ("+" if is_before else ""),
                                            abs(hour), abs(minute), _append_seconds(sec, fsec)))
     return "".join(parts)
+
+
+def _interval_fields(iv):
+    year = _tdiv(iv.months, 12)
+    mon = iv.months - year * 12
+    micros = iv.micros
+    hour = _tdiv(micros, USECS_PER_HOUR)
+    micros -= hour * USECS_PER_HOUR
+    minute = _tdiv(micros, USECS_PER_MINUTE)
+    micros -= minute * USECS_PER_MINUTE
+    sec = _tdiv(micros, USECS_PER_SEC)
+    fsec = micros - sec * USECS_PER_SEC
+    return year, mon, iv.days, hour, minute, sec, fsec
+
+
+def interval_out_sql_standard(iv) -> str:
+    """IntervalStyle 'sql_standard': '1-2', '3 4:05:06', '-1-2 +3 -4:05:06.5'."""
+    year, mon, mday, hour, minute, sec, fsec = _interval_fields(iv)
+    has_negative = year < 0 or mon < 0 or mday < 0 or hour < 0 or minute < 0 or sec < 0 or fsec < 0
+    has_positive = year > 0 or mon > 0 or mday > 0 or hour > 0 or minute > 0 or sec > 0 or fsec > 0
+    has_year_month = year != 0 or mon != 0
+    has_day_time = mday != 0 or hour != 0 or minute != 0 or sec != 0 or fsec != 0
+    has_day = mday != 0
+    sql_standard_value = not (has_negative and has_positive) and not (has_year_month and has_day_time)
+    prefix = ""
+    if has_negative and sql_standard_value:
+        prefix = "-"
+        year, mon, mday, hour, minute, sec, fsec = -year, -mon, -mday, -hour, -minute, -sec, -fsec
+    if not has_negative and not has_positive:
+        return "0"
+    if not sql_standard_value:
+        year_sign = "-" if (year < 0 or mon < 0) else "+"
+        day_sign = "-" if mday < 0 else "+"
+        sec_sign = "-" if (hour < 0 or minute < 0 or sec < 0 or fsec < 0) else "+"
+        return (f"{prefix}{year_sign}{abs(year)}-{abs(mon)} {day_sign}{abs(mday)} {sec_sign}{abs(hour)}:"
+                f"{abs(minute):02d}:{_append_seconds(sec, fsec)}")
+    if has_year_month:
+        return f"{prefix}{year}-{mon}"
+    if has_day:
+        return f"{prefix}{mday} {hour}:{minute:02d}:{_append_seconds(sec, fsec)}"
+    return f"{prefix}{hour}:{minute:02d}:{_append_seconds(sec, fsec)}"
+
+
+def interval_out_verbose(iv) -> str:
+    """IntervalStyle 'postgres_verbose': '@ 1 year 2 mons 3 days 4 hours 5 mins 6 secs', '@ 1 hour ago'."""
+    year, mon, mday, hour, minute, sec, fsec = _interval_fields(iv)
+    out = ["@"]
+    is_zero = True
+    is_before = False
+    for value, unit in ((year, "year"), (mon, "mon"), (mday, "day"), (hour, "hour"), (minute, "min")):
+        if not value:
+            continue
+        if is_zero:
+            is_before = value < 0
+            value = abs(value)
+        elif is_before:
+            value = -value
+        out.append(f" {value} {unit}{'' if value == 1 else 's'}")
+        is_zero = False
+    if sec or fsec:
+        piece = " "
+        if sec < 0 or (sec == 0 and fsec < 0):
+            if is_zero:
+                is_before = True
+            elif not is_before:
+                piece += "-"
+        elif is_before:
+            piece += "-"
+        num = str(abs(sec))
+        if fsec:
+            num += ("." + "%06d" % abs(fsec)).rstrip("0")
+        piece += num + (" secs" if (abs(sec) != 1 or fsec != 0) else " sec")
+        out.append(piece)
+        is_zero = False
+    if is_zero:
+        out.append(" 0")
+    if is_before:
+        out.append(" ago")
+    return "".join(out)
+
+
+def interval_out_for(style: str):
+    return {"postgres": interval_out, "iso_8601": interval_out_iso8601, "sql_standard": interval_out_sql_standard,
+            "postgres_verbose": interval_out_verbose}.get(style, interval_out)
 
 
 def interval_out_iso8601(iv) -> str:
@@ -1075,9 +1246,13 @@ def _decode_number(s: str, have_text_month: bool, fmask: int, tm: _TM, st: dict)
         return M(DOY) | M(MONTH) | M(DAY)
     f = fmask & DATE_M
     if f == 0:
-        if flen >= 3:  # DateOrder MDY
+        order = date_order.get()
+        if flen >= 3 or order == "YMD":
             tmask = M(YEAR)
             tm.year = val
+        elif order == "DMY":
+            tmask = M(DAY)
+            tm.mday = val
         else:
             tmask = M(MONTH)
             tm.mon = val
@@ -1086,7 +1261,7 @@ def _decode_number(s: str, have_text_month: bool, fmask: int, tm: _TM, st: dict)
         tm.mon = val
     elif f == M(MONTH):
         if have_text_month:
-            if flen >= 3:
+            if flen >= 3 or date_order.get() == "YMD":
                 tmask = M(YEAR)
                 tm.year = val
             else:
@@ -1918,11 +2093,16 @@ def decode_interval(fields, rng: int) -> _ITM:
     fmask = 0
     typ = IGNORE
     nf = len(fields)
+    force_negative = False
+    if nf and fields[0][0][:1] == "-" and interval_style.get() == "sql_standard":
+        force_negative = not any(f[0][:1] in "+-" for f in fields[1:])
     for i in range(nf - 1, -1, -1):
         field, ftype = fields[i]
         if ftype == F_TIME:
             h, mi, se, us = _decode_time(field, rng)
             itm.usec = _chk64(us + h * USECS_PER_HOUR + mi * USECS_PER_MINUTE + se * USECS_PER_SEC)
+            if force_negative and itm.usec > 0:
+                itm.usec = -itm.usec
             tmask = TIME_M
             typ = K_DAY
         elif ftype in (F_TZ, F_DATE, F_NUMBER):
@@ -1936,6 +2116,8 @@ def decode_interval(fields, rng: int) -> _ITM:
                     ok = False  # PostgreSQL falls through to the number syntax (and fails there)
                 if ok:
                     itm.usec = -usec if field[0] == "-" else usec
+                    if force_negative and itm.usec > 0:
+                        itm.usec = -itm.usec
                     tmask = TIME_M
                     typ = K_DAY
                     handled = True
@@ -1975,6 +2157,11 @@ def decode_interval(fields, rng: int) -> _ITM:
                     fval = 0.0
                 else:
                     raise _DtErr(BAD_FORMAT)
+                if force_negative:
+                    if val > 0:
+                        val = -val
+                    if fval > 0:
+                        fval = -fval
                 if typ == K_MICROSEC:
                     _adjust_micros(val, fval, 1, itm)
                     tmask = M(MICROSECOND)
@@ -2191,7 +2378,7 @@ _INTERVAL_CACHE: dict = {}
 
 def interval_in(s: str, typmod: int = -1, tz=None):
     """interval input (IntervalStyle postgres input rules; ISO 8601 and SQL forms too)."""
-    key = (s, typmod)
+    key = (s, typmod, interval_style.get())  # sql_standard reads '-1 2:03:04' differently
     iv = _INTERVAL_CACHE.get(key)
     if iv is None:
         iv = _interval_in(s, typmod)

@@ -232,13 +232,20 @@ ABBREVIATIONS = {
 _fixed_cache: dict = {}
 
 
-def fixed_offset(seconds_east: int) -> _dt.tzinfo:
-    """A fixed-offset tzinfo (``timezone.utc`` for 0)."""
-    if seconds_east == 0:
+def fixed_offset(seconds_east: int, abbrev: str | None = None) -> _dt.tzinfo:
+    """A fixed-offset tzinfo (``timezone.utc`` for 0 without a name).
+
+    ``abbrev`` is the zone abbreviation non-ISO DateStyles print (tzname()).
+    """
+    if seconds_east == 0 and (abbrev is None or abbrev == "UTC"):
         return UTC
-    tz = _fixed_cache.get(seconds_east)
+    key = (seconds_east, abbrev)
+    tz = _fixed_cache.get(key)
     if tz is None:
-        tz = _fixed_cache[seconds_east] = _dt.timezone(_dt.timedelta(seconds=seconds_east))
+        off = _dt.timedelta(seconds=seconds_east)
+        tz = _dt.timezone(off) if abbrev is None else _dt.timezone(off, abbrev)
+        if len(_fixed_cache) < 4096:
+            _fixed_cache[key] = tz
     return tz
 
 
@@ -283,8 +290,8 @@ def lookup_zone(name: str):
         if m is not None and (m.group(1) or m.group(2) or m.group(3)):
             secs = int(m.group(4)) * 3600 + int(m.group(5) or 0) * 60 + int(m.group(6) or 0)
             if int(m.group(4)) <= 24 and int(m.group(5) or 0) < 60 and int(m.group(6) or 0) < 60:
-                # POSIX: positive means west of Greenwich
-                tz = fixed_offset(secs if m.group(3) == "-" else -secs)
+                # POSIX: positive means west of Greenwich; the name part is the abbreviation
+                tz = fixed_offset(secs if m.group(3) == "-" else -secs, m.group(1) or m.group(2) or "")
     if tz is not None:
         if len(_zone_cache) > 1000:
             _zone_cache.clear()
@@ -297,7 +304,7 @@ def lookup_abbrev(name: str):
     a = ABBREVIATIONS.get(name.lower())
     if a is None:
         return None
-    return fixed_offset(a[0])
+    return fixed_offset(a[0], name.upper())
 
 
 def parse_timezone(name: str) -> _dt.tzinfo:
@@ -319,13 +326,21 @@ def parse_timezone_setting(value: str) -> _dt.tzinfo:
         hours = float(value)
         if abs(hours) > 24 * 7:
             raise PgError(f'invalid value for parameter "TimeZone": "{value}"', INVALID_PARAM)
-        return fixed_offset(round(hours * 3600))
+        secs = round(hours * 3600)
+        return fixed_offset(secs, _offset_abbrev(secs))
     if value.lower() == "local" or value.lower() == "default":
         return UTC
     tz = lookup_zone(value)
     if tz is None:
         raise PgError(f'invalid value for parameter "TimeZone": "{value}"', INVALID_PARAM)
     return tz
+
+
+def _offset_abbrev(secs: int) -> str:
+    sign = "-" if secs < 0 else "+"
+    h, rem = divmod(abs(secs), 3600)
+    m, s = divmod(rem, 60)
+    return f"{sign}{h:02d}" + (f":{m:02d}" if m or s else "") + (f":{s:02d}" if s else "")
 
 
 def _offset_name(secs: int) -> str:
@@ -361,6 +376,62 @@ def timezone_name(tz) -> str:
         return key
     off = tz.utcoffset(None)
     return _offset_name(off.days * 86400 + off.seconds)
+
+
+# ---------------------------------------------------------------------- DateStyle
+
+_STYLE_WORDS = {"iso": "ISO", "sql": "SQL", "postgres": "Postgres", "german": "German"}
+_ORDER_WORDS = {"ymd": "YMD", "dmy": "DMY", "euro": "DMY", "european": "DMY", "mdy": "MDY", "us": "MDY",
+                "noneuro": "MDY", "noneuropean": "MDY"}
+
+
+def parse_datestyle(value: str, current: str = "ISO, MDY") -> tuple:
+    """Validate a DateStyle setting like check_datestyle: returns (canonical, style, order).
+
+    ``'German'`` -> ('German, DMY', 'German', 'DMY'); ``'euro'`` keeps the current style;
+    ``'default'`` is 'ISO, MDY'.  Errors: 22023 invalid value for parameter "DateStyle".
+    """
+    cur_style, _, cur_order = current.partition(",")
+    style = cur_style.strip() or "ISO"
+    order = cur_order.strip() or "MDY"
+    have_style = have_order = False
+    new_style, new_order = style, order
+    ok = True
+    bad_word = None
+    for tok in re.split(r"[\s,]+", value.strip()):
+        if not tok:
+            continue
+        low = tok.lower()
+        if low in _STYLE_WORDS:
+            s = _STYLE_WORDS[low]
+            if have_style and s != new_style:
+                ok = False
+            new_style = s
+            have_style = True
+            if s == "German" and not have_order:
+                new_order = "DMY"
+        elif low in _ORDER_WORDS:
+            o = _ORDER_WORDS[low]
+            if have_order and o != new_order:
+                ok = False
+            new_order = o
+            have_order = True
+        elif low == "default":
+            # RESET value: ISO, MDY (overridable by words that follow)
+            if not have_style:
+                new_style = "ISO"
+            if not have_order:
+                new_order = "MDY"
+        else:
+            bad_word = tok
+            break
+    if bad_word is not None:
+        raise PgError(f'invalid value for parameter "DateStyle": "{value}"', INVALID_PARAM,
+                      detail=f'Unrecognized key word: "{bad_word}".')
+    if not ok:
+        raise PgError(f'invalid value for parameter "DateStyle": "{value}"', INVALID_PARAM,
+                      detail='Conflicting "datestyle" specifications.')
+    return f"{new_style}, {new_order}", new_style, new_order
 
 
 def utc_offset_seconds(tz: _dt.tzinfo, local: _dt.datetime) -> int:
@@ -399,4 +470,4 @@ def timezone_from_interval(iv, setting: bool = True) -> _dt.tzinfo:
         from .temporal import interval_out
         raise PgError(f'interval time zone "{interval_out(iv)}" must not include months or days', INVALID_PARAM)
     secs = int(iv.micros / 1_000_000)
-    return fixed_offset(secs)
+    return fixed_offset(secs, _offset_abbrev(secs))

@@ -396,6 +396,23 @@ for v in ("\\x00015c7f80ff41", "\\x", "abc"):
 for v in ("1 year 2 mons 3 days 04:05:06.5", "-1 days +02:00:00", "0", "-00:00:01.25", "1 mon -1 sec", "3 days"):
     SETTINGS.append(("interval", v, {"intervalstyle": "iso_8601"}))
 SETTINGS.append(("float8[]", "{0.1,1e15}", {"extra_float_digits": "0"}))
+for ds in ("SQL, MDY", "SQL, DMY", "Postgres, MDY", "Postgres, DMY", "German", "ISO, DMY", "ISO, YMD", "euro",
+           "Postgres, YMD"):
+    for tz in ("UTC", "America/New_York", "-8", "UTC+3", "+05:30", "Asia/Kolkata"):
+        for typ, v in (("timestamptz", "2024-02-01 10:00:00.5+00"), ("timestamptz", "1850-01-01 10:00+00"),
+                       ("timestamptz", "infinity")):
+            SETTINGS.append((typ, v, {"datestyle": ds, "timezone": tz}))
+    for typ, v in (("date", "2024-02-01"), ("date", "01/02/2024"), ("date", "01/02/03"), ("date", "1/2"),
+                   ("date", "13/01/2024"), ("date", "-infinity"), ("timestamp", "2024-02-01 10:00:00.25"),
+                   ("timestamp", "02/01/2024 10:00"), ("date", "Feb 1 24"), ("date", "1 Feb 24"), ("date", "24 Feb 1"),
+                   ("timestamp", "Sun Mar 10 2024 10:00"), ("date[]", "{2024-02-01,NULL}"),
+                   ("timestamptz[]", "{\"2024-02-01 10:00:00+00\"}"), ("time", "10:00:01.5")):
+        SETTINGS.append((typ, v, {"datestyle": ds}))
+for ist in ("sql_standard", "postgres_verbose", "postgres", "iso_8601"):
+    for v in ("1 year 2 mons 3 days 04:05:06.5", "-1 days +02:00:00", "0", "-00:00:01.25", "1 mon -1 sec", "3 days",
+              "-1-2", "-1 2:03:04", "-1 -2:03:04", "-1 +2:03:04", "1 year -2 mons", "-3 days", "1:02:03.25",
+              "-2 years", "@ 1 day 2 hours ago", "-1 day -02:00:00", "5 days -00:00:01"):
+        SETTINGS.append(("interval", v, {"intervalstyle": ist}))
 SETTINGS.append(("interval[]", "{\"1 day\"}", {"intervalstyle": "iso_8601"}))
 
 SQL = [
@@ -522,10 +539,16 @@ def main():
     for typ, v, gucs in SETTINGS:
         for k, val in gucs.items():
             cur.execute(f"set {k} = %s", (val,))
-        cur.execute(f"select %s::{typ}", (v,))
-        out["settings"].append({"type": typ, "input": v, "settings": gucs, "output": cur.fetchone()[0]})
+        case = {"type": typ, "input": v, "settings": gucs}
+        try:
+            cur.execute(f"select %s::{typ}", (v,))
+            case["output"] = cur.fetchone()[0]
+        except psycopg2.Error as e:
+            case.update(err(e))
+        out["settings"].append(case)
         cur.execute("set datestyle = 'ISO, MDY'; set intervalstyle = 'postgres'; set extra_float_digits = 1; "
-                    "set bytea_output = 'hex'")
+                    "set bytea_output = 'hex'; set timezone = 'UTC'")
+        current_tz[0] = "UTC"
 
     for q in SQL:
         case = {"sql": q}

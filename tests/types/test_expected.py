@@ -192,8 +192,24 @@ def test_sql(case):
 
 @pytest.mark.parametrize("case", EXPECTED["settings"], ids=lambda c: f"{c['type']}:{c['input']}:{c['settings']}")
 def test_settings(case):
+    from heliosd.types import temporal as TM
+    from heliosd.types.tz import parse_datestyle
+
     t, typmod = T.parse_type_name(case["type"])
     g = case["settings"]
-    out = t.text_out_for(None, int(g.get("extra_float_digits", 1)), g.get("bytea_output", "hex"),
-                         g.get("intervalstyle", "postgres"))
-    assert out(t.text_in(case["input"], typmod)) == case["output"]
+    datestyle, _style, order = parse_datestyle(g.get("datestyle", "ISO, MDY"))
+    istyle = g.get("intervalstyle", "postgres")
+    tz = T.parse_timezone_setting(g["timezone"]) if "timezone" in g else None
+    tokens = (TM.date_order.set(order), TM.interval_style.set(istyle))
+    try:
+        out = t.text_out_for(tz, int(g.get("extra_float_digits", 1)), g.get("bytea_output", "hex"), istyle,
+                             datestyle)
+        if "error" in case:
+            with pytest.raises(PgError) as ei:
+                t.text_in(case["input"], typmod, tz)
+            _check_error(ei.value, case)
+            return
+        assert out(t.text_in(case["input"], typmod, tz)) == case["output"]
+    finally:
+        TM.interval_style.reset(tokens[1])
+        TM.date_order.reset(tokens[0])
