@@ -48,8 +48,73 @@ _COMMENT_NULL = re.compile(r"(\s*COMMENT\s+ON\s.*\sIS\s+)NULL\s*;?\s*$", re.I | 
 _AS_OF = re.compile(r"\bAS\s+OF\s+(TIMESTAMP|SEQ)\s+('(?:[^']|'')*'|\d+)", re.I)
 
 
+_HELIOS_SYNTAX = re.compile(
+    r"\s*(CREATE\s+BRANCH|USE\s+BRANCH|DROP\s+BRANCH|ALTER\s+BRANCH|"
+    r"(GRANT|REVOKE)\b[^;]*\bON\s+BRANCH\b|(CREATE|ALTER)\s+(ROLE|USER)\b[^;]*\b(NO)?CREATEBRANCH\b)",
+    re.I | re.S)
+# errors PostgreSQL's grammar raises with a SQLSTATE other than 42601
+_GRAMMAR_CODES = {
+    "frame start cannot be UNBOUNDED FOLLOWING": errcodes.WINDOWING_ERROR,
+    "frame end cannot be UNBOUNDED PRECEDING": errcodes.WINDOWING_ERROR,
+    "frame starting from current row cannot have preceding rows": errcodes.WINDOWING_ERROR,
+    "frame starting from following row cannot have preceding rows": errcodes.WINDOWING_ERROR,
+    "frame starting from following row cannot end with current row": errcodes.WINDOWING_ERROR,
+    "aggregate ORDER BY is not implemented for window functions": errcodes.FEATURE_NOT_SUPPORTED,
+    "DISTINCT is not implemented for window functions": errcodes.FEATURE_NOT_SUPPORTED,
+    "LIMIT #,# syntax is not supported": errcodes.FEATURE_NOT_SUPPORTED,
+}
+_GRAMMAR_PREFIX_CODES = (
+    ("invalid Unicode escape value", errcodes.CHARACTER_NOT_IN_REPERTOIRE),
+    ("unsafe use of string constant with Unicode escapes", errcodes.FEATURE_NOT_SUPPORTED),
+    ("WITH TIES cannot be specified without ORDER BY", errcodes.SYNTAX_ERROR),
+)
+_PG_ERR = re.compile(r"^(.*), at index (\d+)$", re.S)
+
+
+def check_syntax(sql: str) -> None:
+    """Validate with PostgreSQL 15's own grammar (libpg_query via pglast), so syntax
+    errors carry PostgreSQL's exact message and position.  heliosd's own
+    statements (branches, AS OF, CREATEBRANCH) are not PostgreSQL syntax and skip it."""
+    if _HELIOS_SYNTAX.match(sql):
+        return
+    try:
+        _pg_parse_json(sql)
+    except _PgParseError as e:
+        msg = str(e.args[0]) if e.args else str(e)
+        pos = None
+        if len(e.args) > 1 and isinstance(e.args[1], int):
+            pos = e.args[1] + 1
+        m = _PG_ERR.match(msg)
+        if m:
+            msg, pos = m.group(1), int(m.group(2)) + 1
+        if "end of input" in msg:
+            pos = len(sql) + 1 if pos is None else pos
+        code = _GRAMMAR_CODES.get(msg)
+        if code is None:
+            code = next((c for prefix, c in _GRAMMAR_PREFIX_CODES if msg.startswith(prefix)), errcodes.SYNTAX_ERROR)
+        hint = None
+        if msg.startswith("invalid Unicode escape"):
+            hint = "Unicode escapes must be \\XXXX or \\+XXXXXX."
+        raise PgError(msg, code, position=pos, hint=hint) from None
+
+
+try:
+    from pglast.parser import ParseError as _PgParseError
+    from pglast.parser import parse_sql_json as _pg_parse_json
+except ImportError:  # pragma: no cover - pglast is a declared dependency
+    def _pg_parse_json(sql):
+        return None
+
+    class _PgParseError(Exception):
+        pass
+
+
 def parse_sql(sql: str):
     """Parse one statement: a :class:`Utility` or a sqlglot expression."""
+    if not _AS_OF.search(sql):
+        check_syntax(sql)
+    else:
+        check_syntax(_AS_OF.sub(lambda m: " " * len(m.group(0)), sql))
     u = parse_utility(sql)
     if u is not None:
         return u
