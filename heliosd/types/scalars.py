@@ -308,7 +308,7 @@ def float8_out(v) -> str:
         r = r[:-2]
         if r[-1] == "0" and (v >= 9007199254740992.0 or v <= -9007199254740992.0):
             return _float8_tie_checked(v, r)
-        if len(r) >= 16 and ("e" not in r):
+        if len(r) >= 16:
             # PostgreSQL switches to exponent notation from 1e15 (Python from 1e16)
             neg = r[0] == "-"
             digits = r[1:] if neg else r
@@ -321,59 +321,83 @@ def float8_out(v) -> str:
     if c == "f" or c == "n":  # inf, -inf, nan
         return "Infinity" if r == "inf" else "-Infinity" if r == "-inf" else "NaN"
     e = r.find("e")
-    if e >= 0:
-        if r[e + 1] == "+" or r[e - 1] == "5":
-            return _float8_tie_checked(v, r)
+    if e < 0:
+        if c == "5":
+            ip, _, fp = r.lstrip("-").partition(".")
+            if not int(ip + fp) % (5 ** len(fp)):  # a dyadic decimal: possibly a midpoint
+                return _float8_tie_checked(v, r)
+        if v >= 1e15 or v <= -1e15:  # 1e15 <= |v| < 1e16 with a fraction: exponent form in PostgreSQL
+            neg = r[0] == "-"
+            ip, fp = (r[1:] if neg else r).split(".")
+            ds = (ip + fp).rstrip("0")
+            return ("-" if neg else "") + ds[0] + "." + ds[1:] + "e+15"
         return r
-    if c == "5":
+    if r[e + 1] == "+" or r[e - 1] == "5":
         return _float8_tie_checked(v, r)
-    a = abs(v)
-    if a >= 1e15:  # 1e15 <= |v| < 1e16 with a fraction: exponent form in PostgreSQL
-        neg = r[0] == "-"
-        ip, fp = (r[1:] if neg else r).split(".")
-        ds = (ip + fp).rstrip("0")
-        return ("-" if neg else "") + ds[0] + "." + ds[1:] + "e+15"
     return r
 
 
 def _decimal_parts(r: str):
-    """'-1.25e-07' -> (digits '125', exponent of the first digit -7, negative)."""
+    """'-1.25e-07' -> (significant digits '125', decimal exponent of the first digit -7, negative)."""
     neg = r[0] == "-"
     if neg:
         r = r[1:]
     mant, _, ex = r.partition("e")
     ip, _, fp = mant.partition(".")
-    digits = (ip + fp).lstrip("0")
-    if not digits:
+    allds = ip + fp
+    stripped = allds.lstrip("0")
+    if not stripped:
         return "0", 0, neg
-    lead = len(ip) - len(ip.lstrip("0")) if ip.strip("0") else len(ip) + len(fp) - len(fp.lstrip("0"))
-    exp10 = (int(ex) if ex else 0) + (len(ip.lstrip("0")) - 1 if ip.strip("0") else -(lead - len(ip) + 1))
-    return digits.rstrip("0") or "0", exp10, neg
+    lead_zeros = len(allds) - len(stripped)
+    exp10 = (int(ex) if ex else 0) + len(ip) - 1 - lead_zeros
+    return stripped.rstrip("0"), exp10, neg
 
 
 def _float8_tie_checked(v: float, r: str) -> str:
-    """Python's repr may return a decimal lying exactly halfway to a neighbouring double (round-half-
-    even accepts it); PostgreSQL then needs more digits.  Check exactly, rarely reached."""
+    """Python's repr may return a decimal exactly halfway to a neighbouring double (round-half-even
+    accepts it); PostgreSQL then needs more digits.  Checked exactly; reached for few values."""
+    digits, exp10, neg = _decimal_parts(r)
+    k = exp10 - len(digits) + 1  # |value| = digits * 10^k
+    if k >= 0:
+        if abs(v) >= 9007199254740992.0:  # every double here is an integer: integer arithmetic
+            n = int(digits) * 10 ** k
+            iv = int(abs(v))
+            diff = n - iv
+            if diff:
+                nb = math.nextafter(abs(v), math.inf if diff > 0 else -math.inf)
+                if 2 * abs(diff) == abs(int(nb) - iv):
+                    return _longer_float8(v, len(digits), abs(diff))
+        return _pg_float8_format(digits, exp10, neg)
+    if int(digits) % (5 ** (-k)):
+        return _pg_float8_format(digits, exp10, neg)  # not a dyadic rational: cannot be a midpoint
     from fractions import Fraction
 
-    digits, exp10, neg = _decimal_parts(r if r[-2:] != ".0" else r[:-2])
-    k = exp10 - len(digits) + 1  # value = digits * 10^k
-    if k < 0 and int(digits) % (5 ** (-k)):
-        return _pg_float8_format(digits, exp10, neg)  # not a dyadic rational: cannot be a midpoint
-    fd = Fraction(int(digits)) * Fraction(10) ** k * (-1 if neg else 1)
-    fv = Fraction(v)
+    fd = Fraction(int(digits), 10 ** (-k))
+    fv = Fraction(abs(v))
     if fd != fv:
-        nb = math.nextafter(v, math.inf if fd > fv else -math.inf)
+        nb = math.nextafter(abs(v), math.inf if fd > fv else -math.inf)
         if fd == (fv + Fraction(nb)) / 2:
-            for p in range(len(digits), 17):
-                s = "%.*e" % (p, v)
-                if float(s) == v:
-                    d2, e2, n2 = _decimal_parts(s)
-                    k2 = e2 - len(d2) + 1
-                    f2 = Fraction(int(d2)) * Fraction(10) ** k2 * (-1 if n2 else 1)
-                    if f2 == fv or abs(f2 - fv) != abs(fd - fv):
-                        return _pg_float8_format(d2, e2, n2)
+            return _longer_float8(v, len(digits), None)
     return _pg_float8_format(digits, exp10, neg)
+
+
+def _longer_float8(v: float, ndigits: int, _unused) -> str:
+    """The closest decimal with more digits that reads back as v and is not itself a midpoint."""
+    from fractions import Fraction
+
+    fv = Fraction(v)
+    for p in range(ndigits, 17):
+        s = "%.*e" % (p, v)
+        if float(s) != v:
+            continue
+        d2, e2, n2 = _decimal_parts(s)
+        f2 = Fraction(int(d2)) * Fraction(10) ** (e2 - len(d2) + 1) * (-1 if n2 else 1)
+        if f2 == fv:
+            return _pg_float8_format(d2, e2, n2)
+        nb = math.nextafter(v, math.inf if f2 > fv else -math.inf)
+        if f2 != (fv + Fraction(nb)) / 2:
+            return _pg_float8_format(d2, e2, n2)
+    return _pg_float8_format(*_decimal_parts("%.16e" % v))
 
 
 def _pg_float8_format(digits: str, exp10: int, neg: bool) -> str:
