@@ -96,7 +96,7 @@ from __future__ import annotations
 
 from .arrays import record_out
 from .builtin import *  # noqa: F401,F403 - the type constants
-from .builtin import set_reg_io, set_text_io
+from .builtin import infer_type, set_reg_io, set_text_io
 from .casts import (IDENTITY, apply_typmod, can_coerce, can_coerce_implicitly, cast_path, check_common_type,
                     coerce, common_type, common_typmod, find_cast, is_preferred_type, length_coercion,
                     make_coercion, set_regclass_resolver, type_category)

@@ -150,8 +150,6 @@ ANYCOMPATIBLERANGE = by_oid(5080)
 ANYCOMPATIBLEMULTIRANGE = by_oid(4538)
 RECORD.pytype = tuple
 
-# anyarray values print like any array: the element type travels with the value elsewhere
-ANYARRAY.text_out = A.make_array_out(str)
 
 _NEVER_QUOTES = {16, 20, 21, 23, 26, 28, 29, 700, 701, 1700, 24, 2202, 2203, 2204, 2205, 2206, 3734, 3769,
                  4089, 4096, 4191, 5069, 2950, 1082}
@@ -224,3 +222,81 @@ DATE_ARRAY, TIME_ARRAY, TIMESTAMP_ARRAY = DATE.array, TIME.array, TIMESTAMP.arra
 TIMESTAMPTZ_ARRAY, INTERVAL_ARRAY, BYTEA_ARRAY = TIMESTAMPTZ.array, INTERVAL.array, BYTEA.array
 ACLITEM_ARRAY, REGTYPE_ARRAY, REGCLASS_ARRAY = ACLITEM.array, REGTYPE.array, REGCLASS.array
 CSTRING_ARRAY = CSTRING.array
+
+
+# ---------------------------------------------------------------------- values without a declared type
+
+def infer_type(v):
+    """A reasonable PgType for a bare Python value (record fields, anyarray values, debugging).
+
+    int -> int8 (ints print alike whatever their width), float -> float8, str -> text,
+    naive datetime -> timestamp, aware -> timestamptz, list -> the array of its first
+    non-NULL element's type, dict/JSON_NULL -> jsonb, tuple -> record.
+    """
+    t = v.__class__
+    if t is bool:
+        return BOOL
+    if t is int:
+        return INT8
+    if t is str:
+        return TEXT
+    if t is float:
+        return FLOAT8
+    if t is Decimal:
+        return NUMERIC
+    if isinstance(v, _dt.datetime):
+        return TIMESTAMPTZ if v.tzinfo is not None else TIMESTAMP
+    if isinstance(v, _dt.date):
+        return DATE
+    if t is _dt.time:
+        return TIME
+    if t is Interval:
+        return INTERVAL
+    if t is _uuid.UUID:
+        return UUID
+    if t is bytes or t is bytearray or t is memoryview:
+        return BYTEA
+    if t is dict or v is J.JSON_NULL:
+        return JSONB
+    if t is tuple:
+        return RECORD
+    if t is list:
+        for x in v:
+            if x is not None:
+                et = infer_type(x)
+                if et is RECORD:
+                    return RECORD.array
+                if et.is_array:
+                    return et
+                return et.array or TEXT_ARRAY
+        return TEXT_ARRAY
+    return TEXT
+
+
+def _record_text_out(values) -> str:
+    return A.record_out(values, [infer_type(x).text_out if x is not None else str for x in values])
+
+
+def _record_send(values) -> bytes:
+    import struct
+    parts = [struct.pack("!i", len(values))]
+    for x in values:
+        if x is None:
+            parts.append(struct.pack("!Ii", 705, -1))  # an untyped NULL field is "unknown"
+            continue
+        t = infer_type(x)
+        b = t.binary_out(x)
+        parts.append(struct.pack("!Ii", t.oid, len(b)))
+        parts.append(b)
+    return b"".join(parts)
+
+
+def _anyarray_out(v) -> str:
+    return infer_type(v).text_out(v) if v else "{}"
+
+
+RECORD.text_out = _record_text_out
+RECORD.binary_out = _record_send
+RECORD.array.text_out = A.make_array_out(_record_text_out)
+ANYARRAY.text_out = _anyarray_out
+ANYELEMENT.text_out = lambda v: infer_type(v).text_out(v)

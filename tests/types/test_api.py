@@ -281,3 +281,15 @@ def test_typmod_params_as_text():
     with pytest.raises(PgError) as ei:
         T.typmod_in(T.VARCHAR, ["x"])
     assert ei.value.code == "42601"
+
+
+def test_records_and_inference():
+    import uuid as _uuid
+    assert T.infer_type(5) is T.INT8 and T.infer_type([None, "x"]) is T.TEXT_ARRAY
+    assert T.infer_type(dt.datetime(2024, 1, 1, tzinfo=T.UTC)) is T.TIMESTAMPTZ and T.infer_type(_uuid.uuid4()) is T.UUID
+    r = (1, "a b", None, Decimal("1.50"), [1, 2], {"x": 1}, dt.datetime(2024, 1, 1, tzinfo=T.UTC), (1, "x"))
+    # SELECT row(1, 'a b', null, 1.50, array[1,2], '{"x":1}'::jsonb, '2024-01-01'::timestamptz, row(1,'x'))
+    assert T.RECORD.text_out(r) == '(1,"a b",,1.50,"{1,2}","{""x"": 1}","2024-01-01 00:00:00+00","(1,x)")'
+    # record_send(row(1::int8, 'a'::text, null))
+    assert T.RECORD.binary_out((1, "a", None)).hex() == \
+        "000000030000001400000008000000000000000100000019000000016100000" + "2c1ffffffff"
