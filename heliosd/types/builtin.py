@@ -300,3 +300,7 @@ RECORD.binary_out = _record_send
 RECORD.array.text_out = A.make_array_out(_record_text_out)
 ANYARRAY.text_out = _anyarray_out
 ANYELEMENT.text_out = lambda v: infer_type(v).text_out(v)
+
+
+__all__ = sorted([_n for _n, _v in list(globals().items()) if not _n.startswith("_") and _v.__class__.__name__ == "PgType"]
+                 + ["REG_TYPES", "array_of", "set_reg_io", "set_text_io", "infer_type", "wire_arrays"])
