@@ -238,7 +238,8 @@ def select_overload(cands, argtypes, what: str, name: str, position=None):
 
     # preferred types at coerced positions
     def npref(cp):
-        return sum(1 for a, q in zip(argtypes, cp[1]) if a is not q and q.preferred)
+        # PostgreSQL's func_select_candidate skips unknown-typed inputs here
+        return sum(1 for a, q in zip(argtypes, cp[1]) if a is not q and a is not T.UNKNOWN and q.preferred)
 
     best = max(npref(cp) for cp in coercible)
     coercible = [cp for cp in coercible if npref(cp) == best]
