@@ -487,8 +487,8 @@ class Connection(asyncio.Protocol):
             elif t is P.Close:
                 if ev.kind == "S":
                     s.prepared.pop(ev.name, None)
-                else:
-                    s.portals.pop(ev.name, None)
+                elif s.portals.pop(ev.name, None) is None:
+                    s.cursors.pop(ev.name, None)
                 s.out.append(P.CLOSE_COMPLETE)
         except PgError as e:
             s._send_error(e)
@@ -615,6 +615,11 @@ class Connection(asyncio.Protocol):
                 s.out.append(s.row_description(cols, []))
         else:
             portal = s.portals.get(ev.name)
+            if portal is None and ev.name in s.cursors:
+                # a DECLAREd cursor is a portal too (psycopg 3 describes its server-side cursors)
+                cur = s.cursors[ev.name]
+                s.out.append(s.row_description(cur.columns, [1] if cur.binary else []))
+                return
             if portal is None:
                 raise PgError(f'portal "{ev.name}" does not exist', errcodes.INVALID_CURSOR_NAME)
             cols = _describe_cols(portal.prepared, s)
@@ -748,6 +753,11 @@ class Server:
     async def start(self):
         loop = asyncio.get_event_loop()
         self.pipeline = CommitPipeline(self.cluster.store, loop)
+        # lock waits are awaited on the event loop: the lock manager hands each
+        # waiter a future of this loop (the Store was built before the loop ran)
+        locks = self.cluster.store.locks
+        if getattr(locks, "_future_factory", None) is None:
+            locks._future_factory = loop.create_future
         hosts = [h.strip() for h in str(self.config.host).split(",") if h.strip()] or ["127.0.0.1"]
         hosts = [None if h == "*" else h for h in hosts]
         for h in hosts:
