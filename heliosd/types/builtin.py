@@ -302,5 +302,95 @@ ANYARRAY.text_out = _anyarray_out
 ANYELEMENT.text_out = lambda v: infer_type(v).text_out(v)
 
 
+# ---------------------------------------------------------------------- user-defined types
+
+
+def _register_array(elem, array_oid: int, namespace: int, owner: int):
+    from .core import PgType, make_row, register_type
+    arr = PgType(make_row(oid=array_oid, typname="_" + elem.name, typnamespace=namespace, typowner=owner,
+                          typlen=-1, typcategory="A", typelem=elem.oid, typsubscript="array_subscript_handler",
+                          typinput="array_in", typoutput="array_out", typreceive="array_recv",
+                          typsend="array_send", typanalyze="array_typanalyze",
+                          typalign="d" if elem.align == "d" else "i", typstorage="x",
+                          typcollation=elem.collation))
+    arr.elem = elem
+    arr.is_array = True
+    elem.array = arr
+    register_type(arr)
+    _wire_array(arr)
+    return arr
+
+
+def make_enum_type(oid: int, name: str, labels, array_oid: int = 0, namespace: int = 2200, owner: int = 10):
+    """Create and register an enum type: values are the label strings; ``t.extra`` holds
+    {'labels': [...], 'sort': {label: position}} (the executor orders by position)."""
+    from .core import PgType, make_row, register_type
+    labels = list(labels)
+    t = PgType(make_row(oid=oid, typname=name, typnamespace=namespace, typowner=owner, typlen=4, typbyval=True,
+                        typtype="e", typcategory="E", typarray=array_oid, typinput="enum_in",
+                        typoutput="enum_out", typreceive="enum_recv", typsend="enum_send"))
+    pos = {lab: i for i, lab in enumerate(labels)}
+    t.extra = {"labels": labels, "sort": pos}
+
+    def enum_in(s, typmod=-1, tz=None):
+        if s not in pos:
+            from ..errors import PgError
+            raise PgError(f'invalid input value for enum {name}: "{s}"', "22P02")
+        return s
+
+    def enum_recv(b, typmod=-1):
+        return enum_in(S.decode_utf8(b))
+
+    t.text_in, t.text_out, t.binary_in, t.binary_out, t.pytype = enum_in, str, enum_recv, S.text_send, str
+    register_type(t)
+    if array_oid:
+        _register_array(t, array_oid, namespace, owner)
+    return t
+
+
+def make_domain_type(oid: int, name: str, base, typmod: int = -1, not_null: bool = False, array_oid: int = 0,
+                     namespace: int = 2200, owner: int = 10, default: str | None = None):
+    """Create and register a domain over ``base`` (a PgType).  Values and I/O are the base type's
+    (input applies the domain's typmod); CHECK constraints belong to the executor."""
+    from .core import PgType, make_row, register_type
+    b = base.base
+    t = PgType(make_row(oid=oid, typname=name, typnamespace=namespace, typowner=owner, typlen=b.typlen,
+                        typbyval=b.byval, typtype="d", typcategory=b.category, typarray=array_oid,
+                        typinput="domain_in", typoutput=b.row["typoutput"], typreceive="domain_recv",
+                        typsend=b.row["typsend"], typalign=b.align, typstorage=b.storage, typnotnull=not_null,
+                        typbasetype=base.oid, typtypmod=typmod, typcollation=b.collation, typdefault=default))
+    t.extra = {"base": base, "typmod": typmod, "not_null": not_null}
+    bin_, brecv = b.text_in, b.binary_in
+    t.text_in = (lambda s, tm=-1, tz=None: bin_(s, typmod, tz)) if typmod >= 0 else b.text_in
+    t.binary_in = (lambda data, tm=-1: brecv(data, typmod)) if typmod >= 0 else b.binary_in
+    t.text_out, t.binary_out, t.pytype = b.text_out, b.binary_out, b.pytype
+    t._out_for, t.tz_dependent, t.elem_is_list = b._out_for, b.tz_dependent, b.elem_is_list
+    register_type(t)
+    if array_oid:
+        _register_array(t, array_oid, namespace, owner)
+    return t
+
+
+def make_composite_type(oid: int, name: str, relid: int, fields, array_oid: int = 0, namespace: int = 2200,
+                        owner: int = 10):
+    """Create and register a composite (row) type; ``fields`` is [(name, PgType)], values are tuples."""
+    from .core import PgType, make_row, register_type
+    fields = list(fields)
+    t = PgType(make_row(oid=oid, typname=name, typnamespace=namespace, typowner=owner, typlen=-1, typtype="c",
+                        typcategory="C", typrelid=relid, typarray=array_oid, typinput="record_in",
+                        typoutput="record_out", typreceive="record_recv", typsend="record_send",
+                        typalign="d", typstorage="x"))
+    t.extra = {"fields": fields}
+    outs = [ft.text_out for _n, ft in fields]
+    t.text_out = lambda v: A.record_out(v, outs)
+    t.binary_out = _record_send
+    t.pytype = tuple
+    register_type(t)
+    if array_oid:
+        _register_array(t, array_oid, namespace, owner)
+    return t
+
+
 __all__ = sorted([_n for _n, _v in list(globals().items()) if not _n.startswith("_") and _v.__class__.__name__ == "PgType"]
-                 + ["REG_TYPES", "array_of", "set_reg_io", "set_text_io", "infer_type", "wire_arrays"])
+                 + ["REG_TYPES", "array_of", "set_reg_io", "set_text_io", "infer_type", "wire_arrays",
+                    "make_enum_type", "make_domain_type", "make_composite_type"])

@@ -508,6 +508,7 @@ def length_coercion(dst: PgType, typmod: int, explicit: bool = False):
     """
     if typmod < 0:
         return None
+    dst = dst.base
     oid = dst.oid
     if oid == 1043:
         if typmod < 5:
@@ -576,6 +577,7 @@ def _map_flat(v, fn, tz):
 def cast_path(src: PgType, dst: PgType, context="explicit"):
     """PostgreSQL's find_coercion_pathway: 'none', 'relabel', 'func', 'array' or 'io'."""
     c = _ctx(context)
+    src, dst = src.base, dst.base  # domains coerce as their base types
     if src is dst:
         return "relabel"
     e = _CAST_FUNCS.get((src.oid, dst.oid))
@@ -609,6 +611,7 @@ def find_cast(src: PgType, dst: PgType, context="explicit"):
     :func:`make_coercion`.
     """
     c = _ctx(context)
+    src, dst = src.base, dst.base  # domains coerce as their base types
     if src is dst:
         return _identity
     e = _CAST_FUNCS.get((src.oid, dst.oid))
@@ -691,6 +694,9 @@ def coerce(value, src: PgType, dst: PgType, typmod: int = -1, context="explicit"
 
 def can_coerce(src: PgType, dst: PgType, context="implicit") -> bool:
     """PostgreSQL's can_coerce_type for one argument (polymorphic targets included)."""
+    if src is dst:
+        return True
+    src, dst = src.base, dst.base
     if src is dst:
         return True
     d = dst.oid

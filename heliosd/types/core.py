@@ -47,7 +47,7 @@ class PgType:
     __slots__ = ("oid", "name", "namespace", "typlen", "byval", "typtype", "category", "preferred", "delim",
                  "elem", "array", "array_oid", "align", "storage", "collation", "row", "text_out", "text_in",
                  "binary_out", "binary_in", "tz_dependent", "pytype", "is_array", "elem_is_list", "_out_for",
-                 "__weakref__")
+                 "extra", "__weakref__")
 
     def __init__(self, row: dict):
         self.row = row
@@ -75,6 +75,7 @@ class PgType:
         self.tz_dependent = False
         self.pytype = object
         self._out_for = None
+        self.extra = None  # per-kind metadata: enum labels, domain base/typmod, composite fields
 
     # -- identity ----------------------------------------------------------------
 
@@ -99,6 +100,14 @@ class PgType:
     @property
     def is_polymorphic(self) -> bool:
         return self.oid in POLYMORPHIC_OIDS
+
+    @property
+    def base(self) -> "PgType":
+        """The base type of a domain (itself for other types)."""
+        t = self
+        while t.typtype == "d":
+            t = _BY_OID[t.row["typbasetype"]]
+        return t
 
     @property
     def elem_oid(self) -> int:

@@ -293,3 +293,25 @@ def test_records_and_inference():
     # record_send(row(1::int8, 'a'::text, null))
     assert T.RECORD.binary_out((1, "a", None)).hex() == \
         "000000030000001400000008000000000000000100000019000000016100000" + "2c1ffffffff"
+
+
+def test_user_defined_types():
+    mood = T.make_enum_type(900001, "mood", ["sad", "ok", "happy"], array_oid=900002)
+    try:
+        assert T.by_oid(900001) is mood and T.lookup_type_name("mood") is mood and mood.array.oid == 900002
+        assert mood.text_in("ok") == "ok" and mood.array.text_out(["sad", None]) == "{sad,NULL}"
+        with pytest.raises(PgError) as ei:
+            mood.text_in("meh")
+        assert (ei.value.code, ei.value.message) == ("22P02", 'invalid input value for enum mood: "meh"')
+        assert mood.category == "E" and T.can_coerce(mood, T.ANYENUM) and T.format_type(900002, -1) == "mood[]"
+        assert mood.extra["sort"]["happy"] == 2
+        dom = T.make_domain_type(900003, "short_text", T.VARCHAR, typmod=9)
+        assert dom.base is T.VARCHAR and dom.pg_type_row()["typbasetype"] == 1043
+        with pytest.raises(PgError):
+            dom.text_in("far too long")
+        assert T.find_cast(dom, T.TEXT, "implicit") is not None and T.can_coerce(T.TEXT, dom)
+        comp = T.make_composite_type(900004, "pair", 900005, [("a", T.INT4), ("b", T.TEXT)])
+        assert comp.text_out((1, "x y")) == '(1,"x y")' and comp.row["typrelid"] == 900005
+    finally:
+        for oid in (900001, 900002, 900003, 900004):
+            T.unregister_type(oid)
