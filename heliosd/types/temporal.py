@@ -271,19 +271,28 @@ def format_offset(seconds_east: int) -> str:
     return s
 
 
+_DATE_PREFIX: dict = {}
+
+
 def timestamptz_out_utc(ts) -> str:
     if ts.__class__ is not datetime:
         if ts.__class__ in _INFINITIES:
             return ts.isoformat()
     if ts.tzinfo is not UTC:
         if ts.tzinfo is None:
-            ts = ts.replace(tzinfo=UTC)
+            ts = datetime(ts.year, ts.month, ts.day, ts.hour, ts.minute, ts.second, ts.microsecond, UTC)
         else:
             ts = ts.astimezone(UTC)
-    s = ts.isoformat(" ")[:-6]
-    if ts.microsecond:
-        s = s.rstrip("0")
-    return s + "+00"
+    o = ts.toordinal()
+    d = _DATE_PREFIX.get(o)
+    if d is None:
+        if len(_DATE_PREFIX) >= 8192:
+            _DATE_PREFIX.clear()
+        d = _DATE_PREFIX[o] = ts.date().isoformat() + " "
+    us = ts.microsecond
+    if us:
+        return d + ("%02d:%02d:%02d.%06d" % (ts.hour, ts.minute, ts.second, us)).rstrip("0") + "+00"
+    return d + "%02d:%02d:%02d+00" % (ts.hour, ts.minute, ts.second)
 
 
 def _local_text(local) -> str:
