@@ -581,12 +581,33 @@ class LmdbEngine(Engine):
             raise StorageError(f"could not extend the data file to {size} bytes: {e}", errcodes.DISK_FULL) from e
         self.grows += 1
 
+    def _out_of_space(self) -> bool:
+        """After a failed write: is the disk (or the process's file size limit) exhausted?
+        lmdb reports a short write, which is how ENOSPC/EFBIG usually show, as EIO."""
+        try:
+            st = os.statvfs(self.path)
+            if st.f_bavail * st.f_frsize < (64 << 20):
+                return True
+        except OSError:
+            pass
+        try:
+            import resource
+
+            soft, _hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+            if soft != resource.RLIM_INFINITY and \
+                    os.path.getsize(os.path.join(self.path, "data.mdb")) + (1 << 20) >= soft:
+                return True
+        except (OSError, ImportError, ValueError):
+            pass
+        return False
+
     def _translate(self, e):
         lmdb = self._lmdb
         msg = str(e)
         err = getattr(e, "errno", None)
         if err in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT) or "No space left" in msg or "ENOSPC" in msg \
-                or "File too large" in msg or "quota" in msg.lower():
+                or "File too large" in msg or "quota" in msg.lower() \
+                or ((err == errno.EIO or "Input/output error" in msg) and self._out_of_space()):
             return StorageError("could not write to the data directory: no space left on device",
                                 errcodes.DISK_FULL, hint="Free disk space, then retry.")
         if isinstance(e, (lmdb.CorruptedError, lmdb.PageNotFoundError, lmdb.InvalidError, lmdb.VersionMismatchError)) \

@@ -165,6 +165,10 @@ MATERIALIZE_RATIO = 0.5
 #: ... or when more than this many levels on the path hold data for o
 MATERIALIZE_LEVELS = 4
 MATERIALIZE_CHUNK = 2000
+#: longest key an object may use (the long-key fallback stores it inside the value)
+MAX_KEY_BYTES = 8000
+#: largest row payload (PostgreSQL's limit for one field is 1 GB)
+MAX_VALUE_BYTES = (1 << 30) - 1
 
 
 def lkey(bid: int, obj: int, key: bytes) -> bytes:
@@ -384,8 +388,11 @@ class Store:
         self.branches: dict[int, BranchInfo] = {}
         self.has_data: set[tuple[int, int]] = set()
         self.complete: dict[tuple[int, int], int] = {}
-        #: bumped by every change of has_data / complete / branch structure (levels cache)
+        #: bumped by every change of has_data / complete / branch structure (levels cache);
+        #: ``layout_version`` only in the event-loop thread, ``layout_version_w`` only in the
+        #: writer thread (apply_group registers structure early), so no bump is ever lost
         self.layout_version = 0
+        self.layout_version_w = 0
         #: bumped when a structural change needs every reader reopened (invariant 5)
         self.epoch = 0
         self._lc: dict[tuple[int, int], tuple] = {}
@@ -403,6 +410,10 @@ class Store:
         self._horizon_at = float("-inf")
         self.branch_last_write: dict[int, int] = {}  # bid -> seq of its newest commit (since start)
         self.names_version = 0  # bumped when branch names or grants change (session name caches)
+        #: ns -> (names_version, branch records): list_branches of the committed registry
+        self._branch_lists: dict = {}
+        #: (bid, obj) whose commits bump names_version (upper layers add their grant/role objects)
+        self.names_objects: set[tuple[int, int]] = {(SYSTEM_BRANCH, OBJ_BRANCH_NAMES), (SYSTEM_BRANCH, OBJ_BRANCHES)}
         self.watched_objects: set[int] = set()  # object ids whose commits bump watch_epoch
         self.watch_epoch = 0  # e.g. catalog versions: caches keyed by it stay valid until it moves
         self.pipeline = None  # set by pipeline.CommitPipeline
@@ -588,7 +599,7 @@ class Store:
 
     def structure_changed(self) -> None:
         """Forget cached chains and paths after a change of branch structure."""
-        for info in self.branches.values():
+        for info in list(self.branches.values()):
             info.chain = None
         self.layout_version += 1
 
@@ -596,9 +607,10 @@ class Store:
         """[(bid, cap)] of the levels a read of (bid, obj) at snap consults.
 
         The result may be shared: callers must not mutate it."""
-        if self._lc_ver != self.layout_version:
+        ver = (self.layout_version, self.layout_version_w)
+        if self._lc_ver != ver:
             self._lc.clear()
-            self._lc_ver = self.layout_version
+            self._lc_ver = ver
         ent = self._lc.get((bid, obj))
         if ent is None:
             if bid not in self.branches:
@@ -697,10 +709,10 @@ class Store:
         (rows it shadows are included).  ``depth``: levels on its chain."""
         own = [0, 0, 0, 0]
         inh_rows = inh_bytes = 0
-        objs = {o for (b, o) in self.obj_stats if b == bid}
+        objs = {o for (b, o) in list(self.obj_stats) if b == bid}
         chain = self.chain(bid)
         anc = {b for b, _ in chain[1:]}
-        for (b, o) in self.obj_stats:
+        for (b, o) in list(self.obj_stats):
             if b in anc:
                 objs.add(o)
         for o in objs:
@@ -1061,6 +1073,8 @@ class Txn:
         self._guarded: set[int] = set()
         self.forks: list[tuple[int, int, str]] = []  # (parent bid, fork seq, child name) created here
         self.retired: set[int] = set()  # branches renamed or dropped by this transaction
+        #: bid -> seq at which the session resolved the branch's name (``pin_branch``)
+        self._pins: dict[int, int] = {}
         self.commit_seq: int | None = None
         self.on_commit: list = []  # callbacks run after publish (session caches)
         self.new_statement()
@@ -1203,6 +1217,8 @@ class Txn:
 
     def put(self, bid: int, obj: int, key: bytes, value: bytes | None, base: int = NOCHECK) -> None:
         """Buffer a write (value None = delete).  ``base``: see invariant 7."""
+        if len(key) > MAX_KEY_BYTES or (value is not None and len(value) > MAX_VALUE_BYTES):
+            self._too_big(key, value)
         lk = _pack_II(bid, obj) + key
         w = self.writes
         old = w.get(lk, _ABSENT)
@@ -1219,14 +1235,53 @@ class Txn:
 
     def _guard_branch(self, bid: int) -> None:
         """A transaction writing to a branch validates at commit that the branch
-        was not renamed or dropped meanwhile (its registry row is unchanged):
-        a writer never commits into a branch that was swapped out under it."""
+        was not renamed or dropped since the session resolved its name (its
+        registry row is unchanged since the pin, see :meth:`pin_branch`): a
+        writer never commits into a branch that was swapped out under it, even
+        when the swap committed before its first write."""
         self._guarded.add(bid)
-        if bid in self.local_branches:
-            return
-        rk = _pack_II(SYSTEM_BRANCH, OBJ_BRANCHES) + keycode.enc_int(bid)
-        if rk not in self.base and rk not in self.writes:
-            self.base[rk] = self.own_seq(SYSTEM_BRANCH, OBJ_BRANCHES, keycode.enc_int(bid))
+        added = None  # savepoint rollback forgets the guard again (undo "g")
+        if bid not in self.local_branches:
+            rk = _pack_II(SYSTEM_BRANCH, OBJ_BRANCHES) + keycode.enc_int(bid)
+            if rk not in self.base and rk not in self.writes:
+                pin = self._pins.get(bid)
+                key = keycode.enc_int(bid)
+                if pin is None or pin >= self.store.latest:
+                    self.base[rk] = self.own_seq(SYSTEM_BRANCH, OBJ_BRANCHES, key)
+                else:
+                    self.base[rk] = self.registry_seq_at(bid, pin)
+                added = rk
+        self._undo.append(_Undo("g", bid, added, None))
+
+    def pin_branch(self, bid: int) -> None:
+        """Record that the session resolved a branch name to ``bid`` now: a write
+        to bid later in this transaction commits only if the branch's registry
+        row (name, dropped) did not change after this point.  O(1): the seq is
+        remembered, the registry is read only if the transaction writes."""
+        if bid not in self._pins and bid not in self.local_branches:
+            self._pins[bid] = self.store.latest
+
+    def registry_seq_at(self, bid: int, cap: int) -> int:
+        """Seq of the newest registry row version of ``bid`` if it is not newer
+        than ``cap`` (0: no row), else -1 (changed after cap)."""
+        r = self.reader()
+        if self.store.latest > self._reader_seq:
+            r = self._fresh_reader()
+        pk = _pack_II(SYSTEM_BRANCH, OBJ_BRANCHES) + keycode.enc_int(bid)
+        v = r.get("cur", pk)
+        if v is None:
+            return 0
+        seq = _unpack_Q(v)[0]
+        # a newer version means the row changed after cap: -1 never validates
+        return seq if seq <= cap else -1
+
+    @staticmethod
+    def _too_big(key: bytes, value: bytes | None):
+        if len(key) > MAX_KEY_BYTES:
+            raise PgError(f"key size {len(key)} exceeds the maximum {MAX_KEY_BYTES} for storage",
+                          errcodes.PROGRAM_LIMIT_EXCEEDED,
+                          hint="Values larger than 1/3 of a buffer page cannot be indexed.")
+        raise PgError(f"row size {len(value)} exceeds the maximum {MAX_VALUE_BYTES}", errcodes.PROGRAM_LIMIT_EXCEEDED)
 
     def delete(self, bid: int, obj: int, key: bytes, base: int = NOCHECK) -> None:
         self.put(bid, obj, key, None, base)
@@ -1256,6 +1311,10 @@ class Txn:
                 self.forks.pop()
             elif u.kind == "r":
                 self.retired.discard(u.key)
+            elif u.kind == "g":
+                self._guarded.discard(u.key)
+                if u.old is not None:
+                    self.base.pop(u.old, None)
 
     # -------------------------------------------------------------- locks
     def lock(self, name: bytes, mode: int = EXCLUSIVE, nowait: bool = False) -> bool:
@@ -1276,6 +1335,9 @@ class Txn:
         self.lock(_pack_II(SYSTEM_BRANCH, OBJ_BRANCH_NAMES) + namekey)
         if self.get(SYSTEM_BRANCH, OBJ_BRANCH_NAMES, namekey, latest=True) is not None:
             raise PgError(f'branch "{name}" already exists', errcodes.DUPLICATE_OBJECT)
+        # the name may have been used before (a dropped or renamed branch left a
+        # tombstone): conflict only with a concurrent change of the name
+        name_base = self.own_seq(SYSTEM_BRANCH, OBJ_BRANCH_NAMES, namekey)
         if parent is not None:
             self.store.chain(parent, self.local_branches)  # must exist
             if parent in self.dropped_branches:
@@ -1299,7 +1361,7 @@ class Txn:
         if meta:
             rec.update(meta)
         self.put(SYSTEM_BRANCH, OBJ_BRANCHES, keycode.enc_int(bid), marshal.dumps(rec), base=0)
-        self.put(SYSTEM_BRANCH, OBJ_BRANCH_NAMES, namekey, marshal.dumps(bid), base=0)
+        self.put(SYSTEM_BRANCH, OBJ_BRANCH_NAMES, namekey, marshal.dumps(bid), base=name_base)
         info = BranchInfo(bid, parent, fork_seq, self.snapshot)
         self.local_branches[bid] = info
         self._undo.append(_Undo("b", bid, None, None))
@@ -1368,11 +1430,32 @@ class Txn:
         return bid
 
     def list_branches(self, ns: int | None = None) -> list[dict]:
+        """Live branch records (of one namespace, in name order, read through the
+        name index: cost grows with that namespace's branches only)."""
+        store = self.store
+        shared = not ({(SYSTEM_BRANCH, OBJ_BRANCHES), (SYSTEM_BRANCH, OBJ_BRANCH_NAMES)} & self.written_objects)
+        if shared and ns is not None:
+            hit = store._branch_lists.get(ns)
+            if hit is not None and hit[0] == store.names_version:
+                return list(hit[1])
         out = []
-        for _k, v in self.scan(SYSTEM_BRANCH, OBJ_BRANCHES, latest=True):
-            rec = marshal.loads(v)
-            if rec.get("dropped") is None and (ns is None or rec["ns"] == ns):
+        if ns is None:
+            for _k, v in self.scan(SYSTEM_BRANCH, OBJ_BRANCHES, latest=True):
+                rec = marshal.loads(v)
+                if rec.get("dropped") is None:
+                    out.append(rec)
+            return out
+        prefix = keycode.encode_key((ns,))
+        bids = [marshal.loads(v) for _k, v in self.scan(SYSTEM_BRANCH, OBJ_BRANCH_NAMES, prefix,
+                                                        keycode.prefix_successor(prefix), latest=True)]
+        for bid in bids:
+            rec = self.branch_record(bid)
+            if rec is not None and rec.get("dropped") is None:
                 out.append(rec)
+        if shared:
+            if len(store._branch_lists) > 64:
+                store._branch_lists.clear()
+            store._branch_lists[ns] = (store.names_version, tuple(out))
         return out
 
     # -------------------------------------------------------------- end

@@ -130,10 +130,11 @@ def apply_group(store, w, reqs: list[CommitRequest]) -> None:
         for bo in txn.written_objects:
             if bo not in store.has_data:
                 store.has_data.add(bo)
-                store.layout_version += 1
+                store.layout_version_w += 1
         for bid, info in local.items():
             if bid not in branches:
                 branches[bid] = info
+                store.layout_version_w += 1
         log: list = []
         part = 0
         for lk, val in txn.writes.items():
@@ -205,9 +206,8 @@ def publish_group(store, reqs: list[CommitRequest], failed: BaseException | None
         if req.error is None and req.seq is not None:
             if req.seq > latest:
                 latest = req.seq
-            if (SYSTEM_BRANCH, OBJ_BRANCH_NAMES) in txn.written_objects or \
-                    (SYSTEM_BRANCH, OBJ_BRANCH_ACL) in txn.written_objects or \
-                    (SYSTEM_BRANCH, OBJ_BRANCHES) in txn.written_objects:
+            if not store.names_objects.isdisjoint(txn.written_objects) or \
+                    (SYSTEM_BRANCH, OBJ_BRANCH_ACL) in txn.written_objects:
                 store.names_version += 1
             watched = store.watched_objects
             for bo in txn.written_objects:

@@ -102,7 +102,7 @@ _MAXQ = (1 << 64) - 1
 def read_caps(store) -> dict[int, list[int]]:
     """For each branch A: the sorted caps at which some branch's path reads A."""
     caps: dict[int, set[int]] = {}
-    for bid in store.branches:
+    for bid in list(store.branches):
         for a, cap in store.chain(bid)[1:]:
             caps.setdefault(a, set()).add(cap)
     return {a: sorted(c) for a, c in caps.items()}
@@ -202,7 +202,7 @@ def gc_steps(store, limit: int = CHUNK):
 
 def children(store) -> dict[int, list[int]]:
     out: dict[int, list[int]] = {}
-    for bid, info in store.branches.items():
+    for bid, info in list(store.branches.items()):
         if info.parent is not None:
             out.setdefault(info.parent, []).append(bid)
     return out
@@ -222,7 +222,7 @@ def needed_branches(store) -> set[int]:
             need.add(b)
         return n
 
-    for bid, info in store.branches.items():
+    for bid, info in list(store.branches.items()):
         if info.parent is None or info.parent not in store.branches:
             visit(bid)
     return need
@@ -231,7 +231,7 @@ def needed_branches(store) -> set[int]:
 def reclaimable(store) -> list[int]:
     need = needed_branches(store)
     oldest = store.oldest_active_txid()
-    return sorted(b for b, info in store.branches.items()
+    return sorted(b for b, info in list(store.branches.items())
                   if b != SYSTEM_BRANCH and info.dropped and b not in need and info.retire_txid <= oldest)
 
 
@@ -254,7 +254,7 @@ def reclaim_steps(store, bid: int, chunk: int = CHUNK):
                 break
             deltas = yield _delete_writer(table, keys)
             store.add_stats(deltas)
-    objs = sorted({o for (b, o) in store.obj_stats if b == bid} | {o for (b, o) in store.complete if b == bid})
+    objs = sorted({o for (b, o) in list(store.obj_stats) if b == bid} | {o for (b, o) in list(store.complete) if b == bid})
 
     def final(w):
         for o in objs:
@@ -265,11 +265,11 @@ def reclaim_steps(store, bid: int, chunk: int = CHUNK):
 
     yield final
     store.branches.pop(bid, None)
-    for bo in [bo for bo in store.has_data if bo[0] == bid]:
+    for bo in [bo for bo in list(store.has_data) if bo[0] == bid]:
         store.has_data.discard(bo)
-    for bo in [bo for bo in store.obj_stats if bo[0] == bid]:
+    for bo in [bo for bo in list(store.obj_stats) if bo[0] == bid]:
         del store.obj_stats[bo]
-    for bo in [bo for bo in store.complete if bo[0] == bid]:
+    for bo in [bo for bo in list(store.complete) if bo[0] == bid]:
         del store.complete[bo]
     store.stats.pop(bid, None)
     store.structure_changed()
@@ -283,7 +283,7 @@ def collapsible(store) -> list[tuple[int, int]]:
     kids = children(store)
     oldest_snap = min(store._snapshots) if store._snapshots else None
     out = []
-    for b, info in store.branches.items():
+    for b, info in list(store.branches.items()):
         if not info.dropped or b not in need or b == SYSTEM_BRANCH:
             continue
         nk = [c for c in kids.get(b, ()) if c in need]
@@ -318,7 +318,7 @@ def collapse_steps(store, b: int, c: int, chunk: int = CHUNK):
     binfo = store.branches[b]
     cinfo = store.branches[c]
     f = cinfo.fork_seq
-    objs = sorted({o for (x, o) in store.has_data if x == b} | {o for (x, o) in store.complete if x == b})
+    objs = sorted({o for (x, o) in list(store.has_data) if x == b} | {o for (x, o) in list(store.complete) if x == b})
     for obj in objs:
         after = b""
         while True:

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import bisect
 
-from heliosd.storage.mvcc import NOCHECK
+from heliosd.storage import keycode
+from heliosd.storage.mvcc import OBJ_BRANCH_NAMES, OBJ_BRANCHES, SYSTEM_BRANCH, lkey
 
 
 class MBranch:
@@ -41,13 +42,19 @@ class MTxn:
         self.names: dict[str, int | None] = {}  # own name changes: name -> bid | None (freed)
         self.dropped: set[int] = set()
         self.savepoints: list = []
+        #: bases the storage must use for branch-registry rows, as the model expects them
+        self.sys_base: dict[bytes, int] = {}
+        self.guarded: set[int] = set()
+        self.sys_writes_seen: set[bytes] = set()
 
     def state(self):
-        return (dict(self.writes), dict(self.base), dict(self.created), dict(self.names), set(self.dropped))
+        return (dict(self.writes), dict(self.base), dict(self.created), dict(self.names), set(self.dropped),
+                dict(self.sys_base), set(self.guarded), set(self.sys_writes_seen))
 
     def restore(self, st):
-        self.writes, self.base, self.created, self.names, self.dropped = (
-            dict(st[0]), dict(st[1]), dict(st[2]), dict(st[3]), set(st[4]))
+        (self.writes, self.base, self.created, self.names, self.dropped, self.sys_base, self.guarded,
+         self.sys_writes_seen) = (dict(st[0]), dict(st[1]), dict(st[2]), dict(st[3]), set(st[4]), dict(st[5]),
+                                  set(st[6]), set(st[7]))
 
 
 class Model:
@@ -132,6 +139,36 @@ class Model:
         b = self.branch(bid, txn)
         return b is None or b.parent is None
 
+    # ----------------------------------------------------------- branch registry rows
+    @staticmethod
+    def name_lk(ns, name) -> bytes:
+        return lkey(SYSTEM_BRANCH, OBJ_BRANCH_NAMES, keycode.encode_key((ns, name)))
+
+    @staticmethod
+    def record_lk(bid) -> bytes:
+        return lkey(SYSTEM_BRANCH, OBJ_BRANCHES, keycode.enc_int(bid))
+
+    def sys_base(self, txn: MTxn, lk: bytes, base: int) -> None:
+        if lk not in txn.sys_base:
+            txn.sys_base[lk] = base
+
+    def note_write(self, txn: MTxn, bid: int) -> None:
+        """A write to a user branch guards its registry row (renamed/dropped meanwhile -> 40001)."""
+        if bid not in txn.guarded:
+            txn.guarded.add(bid)
+            if bid not in txn.created:
+                lk = self.record_lk(bid)
+                if lk not in txn.sys_base and lk not in txn.sys_writes_seen:
+                    txn.sys_base[lk] = self.sys_seq.get(lk, 0)
+
+    def note_create(self, txn: MTxn, ns, name, bid) -> None:
+        self.sys_base(txn, self.record_lk(bid), 0)
+        self.sys_base(txn, self.name_lk(ns, name), self.sys_seq.get(self.name_lk(ns, name), 0))
+        txn.sys_writes_seen.update((self.record_lk(bid), self.name_lk(ns, name)))
+
+    def note_sys_write(self, txn: MTxn, *lks) -> None:
+        txn.sys_writes_seen.update(lks)
+
     # ----------------------------------------------------------- names
     def name_bid(self, name, txn=None):
         if txn is not None and name in txn.names:
@@ -146,10 +183,13 @@ class Model:
         commit seq, 0 for a commit without writes, or None for a conflict."""
         if not real_writes:
             return 0
-        for lk, base in real_base.items():
-            if base == NOCHECK:
-                continue
+        sys_real = {lk: b for lk, b in real_base.items() if lk[:4] == b"\0\0\0\0"}
+        assert sys_real == txn.sys_base, (sys_real, txn.sys_base)
+        for lk, base in txn.sys_base.items():
             if self._own_seq_lk(lk) != base:
+                return None
+        for (bid, obj, key), base in txn.base.items():
+            if self.own_seq(bid, obj, key) != base:
                 return None
         # branch-and-swap is lossless: no commit to a retired parent after the fork
         for parent, fork_seq, _child in forks:

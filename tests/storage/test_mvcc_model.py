@@ -96,6 +96,7 @@ class StorageMachine(RuleBasedStateMachine):
                 for obj in OBJS:
                     v = self._value()
                     t.put(bid, obj, k, v)
+                    self.model.note_write(mt, bid)
                     mt.writes[(bid, obj, k)] = v
         writes, base = dict(t.writes), dict(t.base)
         self.model.commit(mt, writes, base)
@@ -104,6 +105,7 @@ class StorageMachine(RuleBasedStateMachine):
         mt = MTxn(self.model, False)
         child = t.create_branch(NS, "t1", bid)
         mt.created[child] = MBranch(child, bid, t.snapshot, t.snapshot, "t1")
+        self.model.note_create(mt, NS, "t1", child)
         mt.names["t1"] = child
         for j, k in enumerate(KEYS):
             if j % 4 == 1:
@@ -254,6 +256,7 @@ class StorageMachine(RuleBasedStateMachine):
         else:
             base = self.model.own_seq_at(bid, obj, key, mt.snapshot)
         real.put(bid, obj, key, value, base=base)
+        self.model.note_write(mt, bid)
         lk = (bid, obj, key)
         mt.writes[lk] = value
         if lk not in mt.base and base != NOCHECK:
@@ -314,6 +317,8 @@ class StorageMachine(RuleBasedStateMachine):
         for ki in kis:
             v = None if delete and ki % 2 else self._value()
             real.put(bid, obj, KEYS[ki], v)
+            m_ = self.model
+            m_.note_write(mt, bid)
             mt.writes[(bid, obj, KEYS[ki])] = v
         self._clock_tick()
         expect = self.model.commit(mt, dict(real.writes), dict(real.base), list(real.forks), set(real.retired))
@@ -341,16 +346,20 @@ class StorageMachine(RuleBasedStateMachine):
         try:
             new_bid = real.create_branch(NS, tmp, old_bid)
             mt.created[new_bid] = MBranch(new_bid, old_bid, real.snapshot, real.snapshot, tmp)
+            m.note_create(mt, NS, tmp, new_bid)
             for ki in kis:
                 v = self._value()
                 real.put(new_bid, obj, KEYS[ki], v)
+                m.note_write(mt, new_bid)
                 mt.writes[(new_bid, obj, KEYS[ki])] = v
             if drop_old:
                 real.drop_branch(NS, name)
                 mt.dropped.add(old_bid)
+                m.note_sys_write(mt, m.record_lk(old_bid))
             else:
                 real.rename_branch(NS, name, free[1])
                 mt.names[free[1]] = old_bid
+                m.note_sys_write(mt, m.record_lk(old_bid))
             real.rename_branch(NS, tmp, name)
         except WouldBlock:
             real.rollback()
@@ -390,6 +399,7 @@ class StorageMachine(RuleBasedStateMachine):
         assert not exists
         mt.created[bid] = MBranch(bid, parent, fork if fork is not None else real.snapshot, real.snapshot, name)
         mt.names[name] = bid
+        self.model.note_create(mt, NS, name, bid)
 
     @rule(data=st.data(), old=st.sampled_from(NAMES + ["main"]), new=st.sampled_from(NAMES))
     def rename_branch(self, data, old, new):
@@ -413,6 +423,7 @@ class StorageMachine(RuleBasedStateMachine):
             assert m.name_bid(new, mt) is None
             mt.names[old] = None
             mt.names[new] = bid
+            m.note_sys_write(mt, m.record_lk(bid))
 
     @rule(data=st.data(), name=st.sampled_from(NAMES))
     def drop_branch(self, data, name):
@@ -430,6 +441,7 @@ class StorageMachine(RuleBasedStateMachine):
         assert got == bid
         mt.names[name] = None
         mt.dropped.add(bid)
+        self.model.note_sys_write(mt, self.model.record_lk(bid))
 
     @rule()
     def check_names(self):
