@@ -11,7 +11,7 @@ PORT ?= 5433
 HOST ?= 127.0.0.1
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: serve test test-fast test-slow bench bench-full deps deps-test system-deps node-deps lint clean golden-report
+.PHONY: serve test test-fast test-slow bench bench-full bench-protocol deps deps-test system-deps node-deps lint clean golden-report
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON)"; exit 1; }
@@ -23,16 +23,22 @@ $(STAMP): pyproject.toml
 deps: $(STAMP)
 
 # System packages the tests and benchmarks use: PostgreSQL 15 (the reference
-# server, psql, pgbench) and Node.js/npm for the node-postgres client test.
+# server, psql, pgbench), Node.js/npm for the node-postgres client test, and
+# openssl for the TLS test's self-signed certificate.
 system-deps:
 	@if ! command -v /usr/lib/postgresql/15/bin/postgres >/dev/null 2>&1 || ! command -v psql >/dev/null 2>&1 \
-	   || ! command -v pgbench >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then \
+	   || ! command -v pgbench >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1 \
+	   || ! command -v openssl >/dev/null 2>&1; then \
 	  $(SUDO) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql-15 postgresql-client-15 nodejs npm >/dev/null; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql-15 postgresql-client-15 nodejs npm \
+	    openssl >/dev/null; \
 	fi
 
+# node-postgres for tests/clients/test_node.py, pinned by tests/node/package-lock.json
 node-deps: tests/node/package.json
-	@if [ ! -d tests/node/node_modules/pg ]; then cd tests/node && npm install --no-audit --no-fund --silent; fi
+	@if [ ! -d tests/node/node_modules/pg ]; then \
+	  cd tests/node && if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --silent; \
+	  else npm install --no-audit --no-fund --silent; fi; fi
 
 $(TESTSTAMP): $(STAMP) pyproject.toml
 	$(PIP) install -q -e '.[test]'
@@ -61,6 +67,10 @@ test-slow: deps-test
 
 bench: deps-test
 	$(PY) bench/run.py --quick
+
+# SELECT 1 rate and pgbench -S TPS over TCP, heliosd vs PostgreSQL 15 (same machine, same run)
+bench-protocol: deps-test
+	$(PY) bench/protocol_bench.py
 
 bench-full: deps-test
 	$(PY) bench/run.py --full

@@ -248,6 +248,20 @@ class Connection(asyncio.Protocol):
             log.info("authentication timeout for host=%s", self.peer)
             self.close()
 
+    def _log_statement(self, s, sql):
+        """log_statement = all and log_min_duration_statement, as PostgreSQL logs them."""
+        try:
+            ls = s.get_guc("log_statement")
+            ms = int(s.get_guc("log_min_duration_statement"))
+        except (PgError, ValueError):
+            return
+        if ls == "all":
+            log.info("statement: %s (pid %s, user %s)", sql, s.pid, self.auth_user)
+        if ms >= 0 and s.query_start is not None:
+            took = (time.time() - s.query_start) * 1000
+            if took >= ms:
+                log.info("duration: %.3f ms  statement: %s (pid %s)", took, sql, s.pid)
+
     def _ready(self):
         s = self.session
         s.out.append(P.ready_for_query(s.ready_status()))
@@ -264,6 +278,7 @@ class Connection(asyncio.Protocol):
             s.state = "active"
             s.query_start = time.time()
             await s.simple_query(ev.sql)
+            self._log_statement(s, ev.sql)
             self._ready()
             return
         if t in (P.Parse, P.Bind, P.Describe, P.Execute, P.Close):
@@ -654,6 +669,7 @@ class Connection(asyncio.Protocol):
             return
         if p.kind != "utility":
             await s.run_portal(portal, ev.max_rows, describe=False)
+            self._log_statement(s, p.sql)
             return
         # utility statements write RowDescription as the simple protocol wants
         # it; Execute must not send one (Describe does)

@@ -237,3 +237,24 @@ def test_new_connections_refused_while_stopping(tmp_path):
         assert server.proc.returncode == 0
     finally:
         server.stop()
+
+
+def test_statement_logging(tmp_path):
+    server = HeliosServer(str(tmp_path / "data"), extra_args=["--engine", "memory", "--log-level", "debug"])
+    server.start()
+    try:
+        with psycopg.connect(server.dsn(), autocommit=True) as c:
+            c.execute("set log_min_duration_statement = 0")
+            c.execute("select 'logged-duration-1'")
+            c.execute("set log_min_duration_statement = -1; set log_statement = 'all'")
+            c.execute("select 'logged-statement-2'")
+            c.execute("select %s::text", ("logged-extended-3",))
+        with pytest.raises(psycopg.OperationalError):
+            psycopg.connect(server.dsn().replace(f"password={server.password}", "password=wrong"))
+    finally:
+        server.stop()
+    log = server.stderr_text()
+    assert "duration:" in log and "logged-duration-1" in log
+    assert "statement: select 'logged-statement-2'" in log
+    assert "password authentication failed" in log
+    assert "connection authorized" in log and "disconnection" in log
