@@ -83,7 +83,8 @@ def deparse(e: E.Expr, ctx: Context, showimplicit: bool = False) -> str:
 
 
 def type_name(t, typmod=-1) -> str:
-    return T.format_type(t.oid, typmod if typmod is not None and typmod >= 0 else None)
+    """format_type_with_typemod: a typmod of -1 still counts as given (``bpchar``)."""
+    return T.format_type(t.oid, typmod if typmod is not None else -1)
 
 
 _LOPRI = ("+", "-")
@@ -141,7 +142,8 @@ class _Deparser:
             return True
         if pt is E.Cast:
             return False
-        return pt in (E.ArrayExpr, E.RowExpr, E.Coalesce, E.MinMax, E.AggRef, E.WindowRef, E.Case)
+        return pt in (E.ArrayExpr, E.RowExpr, E.Coalesce, E.MinMax, E.AggRef, E.WindowRef, E.Case, E.BoolOp,
+                      E.Not)
 
     def paren(self, node, parent, showimplicit) -> str:
         s = self.expr(node, showimplicit)
@@ -192,7 +194,14 @@ class _Deparser:
         if t is E.MinMax:
             return e.op.upper() + "(" + ", ".join(self.expr(a, True) for a in e.args) + ")"
         if t is E.InList:
-            arr = "ARRAY[" + ", ".join(self.expr(i, True) for i in e.items) + "]"
+            a = e.arg
+            if type(a) is E.Cast and not a.explicit and a.type.array is not None and \
+                    all(type(i) is E.Const for i in e.items):
+                # PostgreSQL types the list like the operand, then casts the array: varchar IN -> text[]
+                arr = "ARRAY[" + ", ".join(self.const(E.Const(i.value, a.arg.type)) for i in e.items) + "]"
+                arr = f"{arr if self.pretty else '(' + arr + ')'}::{type_name(a.type.array)}"
+            else:
+                arr = "ARRAY[" + ", ".join(self.expr(i, True) for i in e.items) + "]"
             body = f"{self.paren(e.arg, e, True)} {'<>' if e.negate else '='} {'ALL' if e.negate else 'ANY'} ({arr})"
             return body if self.pretty else f"({body})"
         if t is E.ArrayExpr:
@@ -238,10 +247,10 @@ class _Deparser:
             if text[:1].isdigit() and any(ch in text for ch in ".eE"):
                 return text
             if text[:1].isdigit() and showtype >= 0:
-                return f"({text})::numeric"
+                return f"{text}::numeric" if self.pretty else f"({text})::numeric"
             return quote_literal(text) + ("" if showtype < 0 else "::numeric")
         if oid in (20, 21, 700, 701) and re.fullmatch(r"\d+", text) and showtype >= 0:
-            return f"({text})::{type_name(t)}"
+            return f"{text}::{type_name(t)}" if self.pretty else f"({text})::{type_name(t)}"
         if t is T.UNKNOWN or showtype < 0:
             return quote_literal(text)
         tm = e.typmod if oid == 1186 else -1

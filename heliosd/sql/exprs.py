@@ -298,23 +298,30 @@ def _column(an, node: exp.Column, scope):
         raise
 
 
-def _kw_func(fname):
+def _kw_func(fname, sqlname=None):
     def f(an):
-        return call_function(an, fname, [], None, None)
+        return _sql_value_function(call_function(an, fname, [], None, None), sqlname)
 
     return f
 
 
+def _sql_value_function(e, sqlname):
+    """Name a call made for SQL keyword syntax (CURRENT_DATE...) as PostgreSQL deparses it."""
+    if sqlname and isinstance(e, E.Call):
+        e.name = sqlname
+    return e
+
+
 _KEYWORD_VALUES = {
-    "current_user": _kw_func("current_user"),
-    "session_user": _kw_func("session_user"),
-    "user": _kw_func("current_user"),
-    "current_role": _kw_func("current_user"),
-    "current_catalog": _kw_func("current_database"),
-    "current_schema": _kw_func("current_schema"),
-    "localtimestamp": _kw_func("localtimestamp"),
-    "localtime": _kw_func("localtime"),
-    "current_time": _kw_func("current_time"),
+    "current_user": _kw_func("current_user", "CURRENT_USER"),
+    "session_user": _kw_func("session_user", "SESSION_USER"),
+    "user": _kw_func("current_user", "USER"),
+    "current_role": _kw_func("current_user", "CURRENT_ROLE"),
+    "current_catalog": _kw_func("current_database", "CURRENT_CATALOG"),
+    "current_schema": _kw_func("current_schema", "CURRENT_SCHEMA"),
+    "localtimestamp": _kw_func("localtimestamp", "LOCALTIMESTAMP"),
+    "localtime": _kw_func("localtime", "LOCALTIME"),
+    "current_time": _kw_func("current_time", "CURRENT_TIME"),
 }
 
 
@@ -1084,10 +1091,10 @@ def _at_time_zone(an, node, scope):
     return call_function(an, "timezone", [zone, x], None, node)
 
 
-def _current(fname):
+def _current(fname, sqlname=None):
     def h(an, node, scope):
         prec = node.this if hasattr(node, "this") else None
-        return call_function(an, fname, [], None, node)
+        return _sql_value_function(call_function(an, fname, [], None, node), sqlname)
 
     return h
 
@@ -1203,7 +1210,7 @@ def _binary_op(sym):
 
 
 def _current_user(an, node, scope):
-    return call_function(an, "current_user", [], scope, node)
+    return _sql_value_function(call_function(an, "current_user", [], scope, node), "CURRENT_USER")
 
 
 def _current_schema(an, node, scope):
@@ -1256,9 +1263,9 @@ _HANDLERS = {
     exp.Trim: _trim,
     exp.Overlay: _overlay,
     exp.AtTimeZone: _at_time_zone,
-    exp.CurrentDate: _current("current_date"),
-    exp.CurrentTimestamp: _current("now"),
-    exp.CurrentTime: _current("current_time"),
+    exp.CurrentDate: _current("current_date", "CURRENT_DATE"),
+    exp.CurrentTimestamp: _current("now", "CURRENT_TIMESTAMP"),
+    exp.CurrentTime: _current("current_time", "CURRENT_TIME"),
     exp.CurrentUser: _current_user,
     exp.JSONExtract: _json_extract("->"),
     exp.JSONExtractScalar: _json_extract("->>"),
@@ -1312,6 +1319,8 @@ for _name in ("Localtimestamp", "Localtime", "CurrentSchema", "SessionUser"):
     _cls = getattr(exp, _name, None)
     if _cls is not None:
         _HANDLERS[_cls] = _current({"Localtimestamp": "localtimestamp", "Localtime": "localtime",
-                                    "CurrentSchema": "current_schema", "SessionUser": "session_user"}[_name])
+                                    "CurrentSchema": "current_schema", "SessionUser": "session_user"}[_name],
+                                   _name.upper().replace("CURRENTSCHEMA", "CURRENT_SCHEMA")
+                                   .replace("SESSIONUSER", "SESSION_USER"))
 
 _BASE_HANDLERS: list = []

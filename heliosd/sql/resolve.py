@@ -92,7 +92,7 @@ def coerce(e: Expr, target, typmod: int = -1, context: str = "implicit", positio
     if fn is T.IDENTITY:
         if typmod == -1 or typmod == e.typmod:
             # binary-compatible: relabel
-            e2 = _relabel(e, target, typmod)
+            e2 = _relabel(e, target, typmod, context == "explicit")
             return e2
     if isinstance(e, Const) and e.value is not None:
         return Const(fn(e.value), target, typmod)
@@ -105,10 +105,10 @@ def _parse_assign(text, target, typmod):
     return target.text_in(text, typmod, runtime.state.tz)
 
 
-def _relabel(e: Expr, target, typmod):
+def _relabel(e: Expr, target, typmod, explicit=True):
     if isinstance(e, Const):
         return Const(e.value, target, typmod)
-    c = Cast(e, _identity, target, typmod)
+    c = Cast(e, _identity, target, typmod, explicit=explicit)
     return c
 
 
@@ -253,7 +253,8 @@ def select_overload(cands, argtypes, what: str, name: str, position=None):
             cats = {cp[1][i].category for cp in keep}
             if "S" in cats:
                 keep = [cp for cp in keep if cp[1][i].category == "S"]
-            elif len(cats) == 1:
+            if "S" in cats or len(cats) == 1:
+                # within the chosen category, a preferred type wins (func_select_candidate)
                 pref = [cp for cp in keep if cp[1][i].preferred]
                 if pref:
                     keep = pref

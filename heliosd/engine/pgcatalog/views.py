@@ -56,7 +56,7 @@ def pg_views(ctx):
         if r.kind != "v":
             continue
         out.append(mk(schemaname=_ns_name(cat, r.namespace), viewname=r.name, viewowner=names.get(r.owner),
-                      definition=view_def(ctx, cat, r, True)))
+                      definition=view_def(ctx, cat, r, False)))
     owner = names.get(C.BOOTSTRAP_SUPERUSER)
     for nsp, relname, _oid, _kind, _hi in _system_rels("v"):
         out.append(mk(schemaname=nsp, viewname=relname, viewowner=owner, definition=None))
@@ -72,7 +72,7 @@ def pg_matviews(ctx):
 
     return [mk(schemaname=_ns_name(cat, r.namespace), matviewname=r.name, matviewowner=names.get(r.owner),
                tablespace=None, hasindexes=bool(cat.indexes_of.get(r.oid)), ispopulated=True,
-               definition=view_def(ctx, cat, r, True))
+               definition=view_def(ctx, cat, r, False))
             for r in sorted(cat.relations.values(), key=lambda r: r.oid) if r.kind == "m"]
 
 
