@@ -468,8 +468,22 @@ def pg_terminate_backend(pid, timeout=0):
     term = getattr(other, "terminate", None)
     if term is not None:
         term()
-    else:
-        other.cancel("terminating connection due to administrator command")
+        return True
+    # FATAL 57P01 to its client, then close (after the current statement when it is ourselves)
+    msg = "terminating connection due to administrator command"
+    other.cancel(msg)
+    conn = getattr(other, "conn", None)
+    if conn is not None and hasattr(conn, "fatal"):
+        import asyncio
+
+        def kill():
+            conn.write_out() if hasattr(conn, "write_out") else None
+            conn.fatal(PgError(msg, errcodes.ADMIN_SHUTDOWN))
+
+        try:
+            asyncio.get_running_loop().call_soon(kill)
+        except RuntimeError:
+            kill()
     return True
 
 
