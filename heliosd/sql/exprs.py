@@ -238,6 +238,10 @@ def _shift_outer(e: E.Expr, depth: int) -> E.Expr:
     return E.transform(copy.copy(e), f)
 
 
+# system columns a range item may carry as hidden "\x00<name>" columns (catalog relations: tableoid)
+_SYSTEM_COLUMNS = frozenset({"tableoid"})
+
+
 def _lookup(scope: Scope, name: str, qual: str | None, node):
     if qual is None:
         for u in scope.using:
@@ -248,6 +252,11 @@ def _lookup(scope: Scope, name: str, qual: str | None, node):
             for i, n in enumerate(it.names):
                 if n == name:
                     found.append((it.offset + i, it.types[i], it.typmods[i]))
+        if not found and name in _SYSTEM_COLUMNS:
+            for it in scope.items:
+                for i, n in enumerate(it.names):
+                    if n == "\x00" + name:
+                        found.append((it.offset + i, it.types[i], it.typmods[i]))
         if len(found) > 1:
             raise PgError(f'column reference "{name}" is ambiguous', errcodes.AMBIGUOUS_COLUMN, position=_pos(node))
         return found[0] if found else None
@@ -258,7 +267,7 @@ def _lookup(scope: Scope, name: str, qual: str | None, node):
         raise PgError(f'table reference "{qual}" is ambiguous', errcodes.AMBIGUOUS_ALIAS, position=_pos(node))
     it = its[0]
     for i, n in enumerate(it.names):
-        if n == name:
+        if n == name or (n == "\x00" + name and name in _SYSTEM_COLUMNS):
             return it.offset + i, it.types[i], it.typmods[i]
     raise PgError(f"column {qual}.{name} does not exist", errcodes.UNDEFINED_COLUMN, position=_pos(node))
 

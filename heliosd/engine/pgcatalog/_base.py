@@ -29,11 +29,14 @@ Invariants
    of PostgreSQL's domains (sql_identifier -> name, cardinal_number -> int4,
    character_data -> varchar, yes_or_no -> varchar(3), time_stamp ->
    timestamptz(2)): that is also what PostgreSQL sends in RowDescription.
-3. Rows that depend only on one catalog version are memoized on the
+3. Every relation also carries PostgreSQL's ``tableoid`` system column
+   (a hidden ``\x00tableoid`` column the analyzer resolves by that name
+   only; ``SELECT *`` does not show it).
+4. Rows that depend only on one catalog version are memoized on the
    immutable Catalog (``cat.cache``); everything is memoized per statement
    (``ctx``), so a correlated subquery over pg_attrdef does not rebuild it
    for every outer row.
-4. OIDs: user objects keep heliosd's catalog OIDs (global allocator, stable
+5. OIDs: user objects keep heliosd's catalog OIDs (global allocator, stable
    across sessions, restarts and forks); built-in objects use PostgreSQL's.
    Objects heliosd has no row for get derived OIDs: a table's row type is
    ``ROWTYPE_BASE + oid`` (its array type ``ARRAYTYPE_BASE + oid``), a
@@ -94,25 +97,30 @@ def relation(name: str, schema: str = "pg_catalog", memo: str | None = "ctx"):
 
     def deco(fn):
         oid = D.RELATIONS[(schema, name)][0]
-        cols = columns_of(schema, name)
+        cols = columns_of(schema, name) + [("\x00tableoid", T.OID, -1)]
         key = (schema, name)
+        tail = (oid,)
+
+        def full(ctx, fn=fn):
+            return [r + tail for r in fn(ctx)]
+
         if memo == "ctx":
-            def rows(ctx, fn=fn, key=key):
+            def rows(ctx, key=key):
                 m = ctx.__dict__.setdefault("_pgcat_memo", {})
                 r = m.get(key)
                 if r is None:
-                    r = m[key] = list(fn(ctx))
+                    r = m[key] = full(ctx)
                 return r
         elif memo == "catalog":
-            def rows(ctx, fn=fn, key=key):
+            def rows(ctx, key=key):
                 cat = catalog(ctx)
                 ck = ("pgcat", key)
                 r = cat.cache.get(ck)
                 if r is None:
-                    r = cat.cache[ck] = list(fn(ctx))
+                    r = cat.cache[ck] = full(ctx)
                 return r
         else:
-            rows = fn
+            rows = full
         vr = syscat.VirtualRelation(name, cols, rows, oid=oid)
         syscat.register(schema, name)(lambda session, cat, vr=vr: vr)
         _EXPLICIT.add(key)
@@ -126,7 +134,8 @@ def register_empty_relations() -> None:
     for (schema, name), (oid, _kind, _cols) in D.RELATIONS.items():
         if (schema, name) in _EXPLICIT or (schema, name) in syscat._REGISTRY:
             continue
-        vr = syscat.VirtualRelation(name, columns_of(schema, name), _no_rows, oid=oid)
+        vr = syscat.VirtualRelation(name, columns_of(schema, name) + [("\x00tableoid", T.OID, -1)], _no_rows,
+                                    oid=oid)
         syscat._REGISTRY.setdefault((schema, name), lambda session, cat, vr=vr: vr)
 
 

@@ -347,7 +347,7 @@ def _descriptions(ctx):
     def build():
         vr = virtual_relation(ctx.session, ctx.catalog, "pg_catalog", "pg_description")
         out = {}
-        for objoid, classoid, objsubid, text in vr.rows_fn(ctx):
+        for objoid, classoid, objsubid, text, *_ in vr.rows_fn(ctx):
             out[(objoid, classoid, objsubid)] = text
         return out
 
@@ -647,3 +647,39 @@ _f("pg_stat_get_live_tuples", [T.OID], T.INT8, lambda oid: 0)
 _f("pg_stat_get_dead_tuples", [T.OID], T.INT8, lambda oid: 0)
 _f("pg_stat_get_backend_pid", [T.INT4], T.INT4, lambda i: None)
 _f("pg_jit_available", [], T.BOOL, lambda: False, strict=False)
+for _fname in ("pg_ts_parser_is_visible", "pg_ts_dict_is_visible", "pg_ts_template_is_visible",
+               "pg_opfamily_is_visible"):
+    _f(_fname, [T.OID], T.BOOL, lambda oid: True)
+
+
+def pg_describe_object(classid, objid, objsubid):
+    """A readable description of a catalog object (for the common classes)."""
+    ctx = _ctx()
+    cat = ctx.catalog
+    if classid == 1259:
+        rel = cat.relations.get(objid)
+        name = NM.regclass_out(objid)
+        kind = {"r": "table", "i": "index", "S": "sequence", "v": "view", "m": "materialized view",
+                "p": "table", "f": "foreign table"}.get(rel.kind if rel is not None else "r", "table")
+        if objsubid and rel is not None:
+            col = rel.column_by_attnum(objsubid)
+            return f"column {col.name if col else objsubid} of {kind} {name}"
+        return f"{kind} {name}"
+    if classid == 1255:
+        return f"function {NM.regprocedure_out(objid)}"
+    if classid == 1247:
+        return f"type {NM.regtype_out(objid)}"
+    if classid == 2615:
+        return f"schema {NM.regnamespace_out(objid)}"
+    if classid == 2606:
+        con = cat.constraints.get(objid)
+        if con is not None:
+            return f"constraint {con.name} on table {NM.regclass_out(con.table)}"
+    if classid == 2612:
+        return {12: "language internal", 13: "language c", 14: "language sql"}.get(objid, "language plpgsql")
+    if classid == 3079:
+        return "extension plpgsql"
+    return f"{classid}:{objid}:{objsubid}"
+
+
+_f("pg_describe_object", [T.OID, T.OID, T.INT4], T.TEXT, pg_describe_object)
