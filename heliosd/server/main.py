@@ -34,6 +34,67 @@ HIGH_WATER = 4 << 20  # pause reading when this much unparsed input is buffered
 LOW_WATER = 1 << 20
 
 
+class _Done:
+    """Stands for a finished task when a coroutine completed without suspending."""
+
+    __slots__ = ()
+
+    def done(self):
+        return True
+
+    def add_done_callback(self, cb):
+        cb(self)
+
+
+_DONE = _Done()
+
+
+class _Continue:
+    """Drives the rest of a coroutine that was started eagerly and then suspended
+    on ``pending`` (a future, or None for a bare yield): wrapped in a Task it
+    resumes the coroutine exactly as a Task would have."""
+
+    __slots__ = ("coro", "pending")
+
+    def __init__(self, coro, pending):
+        self.coro = coro
+        self.pending = pending
+
+    def __await__(self):
+        coro = self.coro
+        pending = self.pending
+        self.pending = None
+        while True:
+            try:
+                yield pending
+            except BaseException as e:  # cancellation, thrown in by the Task
+                try:
+                    pending = coro.throw(e)
+                except StopIteration as stop:
+                    return stop.value
+                continue
+            try:
+                pending = coro.send(None)
+            except StopIteration as stop:
+                return stop.value
+
+
+async def _await(aw):
+    return await aw
+
+
+def _run_eagerly(coro):
+    """Run a coroutine synchronously up to its first suspension (most protocol
+    messages never suspend: SELECT 1 answers without awaiting anything), and
+    only then hand it to a Task.  Saves a Task and a loop iteration per message,
+    like Python 3.12's eager tasks."""
+    try:
+        pending = coro.send(None)
+    except StopIteration:
+        return _DONE
+    return asyncio.get_event_loop().create_task(_await(_Continue(coro, pending)))
+
+
 class Connection(asyncio.Protocol):
     def __init__(self, server: "Server"):
         self.server = server
@@ -88,7 +149,7 @@ class Connection(asyncio.Protocol):
                 w.set_result(None)
             return
         if self.task is None or self.task.done():
-            self.task = asyncio.get_event_loop().create_task(self._process())
+            self.task = _run_eagerly(self._process())
 
     def eof_received(self):
         return False  # close our side too
@@ -250,10 +311,13 @@ class Connection(asyncio.Protocol):
 
     def _log_statement(self, s, sql):
         """log_statement = all and log_min_duration_statement, as PostgreSQL logs them."""
+        ls = _guc_fast(s, "log_statement", "none")
+        ms = _guc_fast(s, "log_min_duration_statement", "-1")
+        if ls != "all" and ms == "-1":
+            return  # the common case, checked without get_guc's generality
         try:
-            ls = s.get_guc("log_statement")
-            ms = int(s.get_guc("log_min_duration_statement"))
-        except (PgError, ValueError):
+            ms = int(ms)
+        except ValueError:
             return
         if ls == "all":
             log.info("statement: %s (pid %s, user %s)", sql, s.pid, self.auth_user)
@@ -693,6 +757,17 @@ class Connection(asyncio.Protocol):
                 s._send_error(e)
         s.portals.pop("", None)
         self._ready()
+
+
+def _guc_fast(s, name, default):
+    """A plain (non-computed) setting's current value: SET LOCAL, SET, session default."""
+    lg = s.local_gucs
+    if lg and name in lg:
+        return lg[name]
+    v = s.gucs.get(name)
+    if v is not None:
+        return v
+    return s.guc_defaults.get(name, default)
 
 
 def _is_txn_exit(sql: str) -> bool:
