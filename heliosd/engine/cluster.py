@@ -13,6 +13,13 @@ Key layout (system branch)
     OBJ_DB_NAMES     enc_text(name)          -> marshal(oid)
     OBJ_MEMBERS      enc_int(role)|enc_int(member) -> marshal(dict(admin=bool, grantor=oid))
     OBJ_BRANCH_ACL   enc_int(bid)|enc_int(role)    -> marshal(set of privileges)
+    OBJ_MEMBER_OF    enc_int(member)|enc_int(role) -> b"" (reverse index of OBJ_MEMBERS)
+    OBJ_ACL_BY_ROLE  enc_int(role)|enc_int(bid)    -> b"" (reverse index of OBJ_BRANCH_ACL)
+
+The reverse indexes keep the questions asked on every connection and every
+listing cheap with thousands of tenants: "which roles is R a member of"
+(``roles_of``) and "which branches may these roles use" (``usable_branches``)
+read a few keys, not every membership or every grant.
 
 A database is a namespace of branches (its oid is the branch namespace);
 its root branch is named ``main``.  Branch privileges: ``USAGE`` lets a role
@@ -41,6 +48,8 @@ OBJ_DATABASES = 12
 OBJ_DB_NAMES = 13
 OBJ_MEMBERS = 14
 OBJ_BRANCH_ACL = 15
+OBJ_MEMBER_OF = 16
+OBJ_ACL_BY_ROLE = 17
 
 BOOTSTRAP_SUPERUSER_OID = 10
 PG_DATABASE_OWNER_OID = 6171
@@ -103,15 +112,22 @@ def drop_role(txn, role: dict) -> None:
         r, m = keycode.decode_key(k, ["int", "int"])
         if r == role["oid"] or m == role["oid"]:
             txn.put(SYSTEM_BRANCH, OBJ_MEMBERS, k, None)
-    for k, v in list(txn.scan(SYSTEM_BRANCH, OBJ_BRANCH_ACL, latest=True)):
-        b, r = keycode.decode_key(k, ["int", "int"])
-        if r == role["oid"]:
-            txn.put(SYSTEM_BRANCH, OBJ_BRANCH_ACL, k, None)
+            txn.put(SYSTEM_BRANCH, OBJ_MEMBER_OF, keycode.encode_key((m, r)), None)
+    for bid in list(_prefix_ints(txn, OBJ_ACL_BY_ROLE, role["oid"])):
+        set_branch_grant(txn, bid, role["oid"], set())
+
+
+def _prefix_ints(txn, obj: int, first: int):
+    """Second ints of the keys enc_int(first)|enc_int(x) of a reverse index."""
+    prefix = keycode.enc_int(first)
+    for k, _v in txn.scan(SYSTEM_BRANCH, obj, prefix, keycode.prefix_successor(prefix), latest=True):
+        yield keycode.decode_key(k, ["int", "int"])[1]
 
 
 def grant_membership(txn, role_oid: int, member_oid: int, admin: bool, grantor: int) -> None:
     txn.put(SYSTEM_BRANCH, OBJ_MEMBERS, keycode.encode_key((role_oid, member_oid)),
             marshal.dumps({"admin": admin, "grantor": grantor}))
+    txn.put(SYSTEM_BRANCH, OBJ_MEMBER_OF, keycode.encode_key((member_oid, role_oid)), b"")
 
 
 def revoke_membership(txn, role_oid: int, member_oid: int) -> bool:
@@ -119,6 +135,7 @@ def revoke_membership(txn, role_oid: int, member_oid: int) -> bool:
     if txn.get(SYSTEM_BRANCH, OBJ_MEMBERS, k, latest=True) is None:
         return False
     txn.put(SYSTEM_BRANCH, OBJ_MEMBERS, k, None)
+    txn.put(SYSTEM_BRANCH, OBJ_MEMBER_OF, keycode.encode_key((member_oid, role_oid)), None)
     return True
 
 
@@ -131,16 +148,16 @@ def memberships(txn) -> list[tuple[int, int, dict]]:
 
 
 def roles_of(txn, oid: int) -> set[int]:
-    """The role and every role it is (transitively) a member of."""
-    mem = memberships(txn)
+    """The role and every role it is (transitively) a member of (reads the
+    reverse index: cost grows with the role's own memberships only)."""
     out = {oid}
-    changed = True
-    while changed:
-        changed = False
-        for r, m, _d in mem:
-            if m in out and r not in out:
+    todo = [oid]
+    while todo:
+        m = todo.pop()
+        for r in _prefix_ints(txn, OBJ_MEMBER_OF, m):
+            if r not in out:
                 out.add(r)
-                changed = True
+                todo.append(r)
     return out
 
 
@@ -212,11 +229,66 @@ def branch_grants(txn, bid: int) -> dict[int, set]:
 def set_branch_grant(txn, bid: int, role_oid: int, privs: set) -> None:
     k = keycode.encode_key((bid, role_oid))
     txn.put(SYSTEM_BRANCH, OBJ_BRANCH_ACL, k, marshal.dumps(sorted(privs)) if privs else None)
+    txn.put(SYSTEM_BRANCH, OBJ_ACL_BY_ROLE, keycode.encode_key((role_oid, bid)), b"" if privs else None)
+
+
+def has_branch_usage(txn, role: dict, bid: int, roles: set | None = None) -> bool:
+    """Whether ``role`` may use branch ``bid``: superuser, owner (or member of
+    the owning role), or USAGE granted to one of its roles or to PUBLIC."""
+    if role.get("super"):
+        return True
+    if roles is None:
+        roles = roles_of(txn, role["oid"])
+    rec = txn.branch_record(bid)
+    if rec is None or rec.get("dropped") is not None:
+        return False
+    if rec.get("owner") in roles:
+        return True
+    for r in (0, *roles):
+        v = txn.get(SYSTEM_BRANCH, OBJ_BRANCH_ACL, keycode.encode_key((bid, r)), latest=True)
+        if v is not None and ("USAGE" in marshal.loads(v)):
+            return True
+    return False
+
+
+def usable_branches(txn, roles: set) -> set[int]:
+    """Branch ids on which one of ``roles`` or PUBLIC holds USAGE (owners aside)."""
+    out = set()
+    for r in (0, *roles):
+        out.update(_prefix_ints(txn, OBJ_ACL_BY_ROLE, r))
+    return out
 
 
 def copy_branch_grants(txn, src: int, dst: int) -> None:
     for role, privs in branch_grants(txn, src).items():
         set_branch_grant(txn, dst, role, privs)
+
+
+def ensure_reverse_indexes(store) -> None:
+    """Build OBJ_MEMBER_OF / OBJ_ACL_BY_ROLE for a data directory written before
+    they existed (one pass at startup; a no-op once they are there)."""
+    txn = store.begin()
+    try:
+        first_mem = next(iter(txn.scan(SYSTEM_BRANCH, OBJ_MEMBERS, latest=True)), None)
+        first_acl = next(iter(txn.scan(SYSTEM_BRANCH, OBJ_BRANCH_ACL, latest=True)), None)
+        need_mem = first_mem is not None and next(iter(txn.scan(SYSTEM_BRANCH, OBJ_MEMBER_OF, latest=True)),
+                                                   None) is None
+        need_acl = first_acl is not None and next(iter(txn.scan(SYSTEM_BRANCH, OBJ_ACL_BY_ROLE, latest=True)),
+                                                   None) is None
+        if not (need_mem or need_acl):
+            return
+        if need_mem:
+            for r, m, _d in memberships(txn):
+                txn.put(SYSTEM_BRANCH, OBJ_MEMBER_OF, keycode.encode_key((m, r)), b"")
+        if need_acl:
+            for k, _v in list(txn.scan(SYSTEM_BRANCH, OBJ_BRANCH_ACL, latest=True)):
+                b, r = keycode.decode_key(k, ["int", "int"])
+                txn.put(SYSTEM_BRANCH, OBJ_ACL_BY_ROLE, keycode.encode_key((r, b)), b"")
+        store.commit_sync(txn)
+        txn = None
+    finally:
+        if txn is not None:
+            txn.rollback()
 
 
 # ----------------------------------------------------------------- bootstrap

@@ -38,7 +38,14 @@ class Cluster:
         self.stats = {"xact_commit": 0, "xact_rollback": 0, "queries": 0, "errors": 0}
         self.advisory = {}
         self.listeners: dict[str, set] = {}
+        # commits to these system objects change what a branch name or a role's
+        # branch access resolves to: they bump store.names_version
+        self.store.names_objects |= {(0, CL.OBJ_BRANCH_ACL), (0, CL.OBJ_ROLES), (0, CL.OBJ_MEMBERS)}
+        #: (role oid, bid) -> USAGE, for the committed state of names_version _usage_ver
+        self._usage: dict = {}
+        self._usage_ver = -1
         self._bootstrap_if_needed()
+        CL.ensure_reverse_indexes(self.store)
 
     def _bootstrap_if_needed(self) -> None:
         txn = self.store.begin()
@@ -63,6 +70,15 @@ class Cluster:
 
     def unregister(self, session) -> None:
         self.sessions.pop(session.pid, None)
+
+    def usage_cache(self) -> dict:
+        """Branch USAGE answers for the committed catalog; emptied whenever branch
+        names, grants, roles or memberships change (store.names_version)."""
+        v = self.store.names_version
+        if v != self._usage_ver:
+            self._usage = {}
+            self._usage_ver = v
+        return self._usage
 
     def sessions_on_branch(self, bid: int, exclude=None) -> list:
         return [s for s in self.sessions.values() if s is not exclude and s.branch_id == bid]

@@ -194,6 +194,7 @@ class Session:
         self.advisory_locks: dict = {}
         self._tz = None
         self._names_seen = -1
+        self._branch_error = None
         self._cat_cache = None
         self._settings_gen = 0
         self._enc_cache: dict = {}
@@ -253,7 +254,9 @@ class Session:
         try:
             bid = txn.branch_id(database["oid"], branch)
             if bid is None or not self._branch_usage(txn, bid, branch):
-                raise FatalError(f'branch "{branch}" does not exist', errcodes.UNDEFINED_OBJECT)
+                # 3D000 like a missing database (a branch is what the client connects
+                # to); a forbidden branch gets exactly the same answer: no existence leak
+                raise FatalError(f'branch "{branch}" does not exist', errcodes.INVALID_CATALOG_NAME)
         finally:
             txn.rollback()
         self.branch_id = bid
@@ -373,18 +376,29 @@ class Session:
         return out
 
     # ============================================================ branches
-    def _branch_usage(self, txn, bid: int, name: str) -> bool:
-        if self.role is None or self.role.get("super"):
+    def _branch_usage(self, txn, bid: int, name: str = "") -> bool:
+        """USAGE on branch ``bid`` for the current role (see engine/cluster.py).
+
+        Answers for the committed catalog are shared by all sessions
+        (``cluster.usage_cache``); a transaction that changed branch names,
+        grants or roles itself is answered from its own view."""
+        role = self.role
+        if role is None or role.get("super"):
             return True
-        rec = txn.branch_record(bid)
-        if rec is not None and rec.get("owner") == self.role["oid"]:
-            return True
-        grants = CL.branch_grants(txn, bid)
-        mine = CL.roles_of(txn, self.role["oid"])
-        for r, privs in grants.items():
-            if (r in mine or r == 0) and ("USAGE" in privs or "ALL" in privs):
-                return True
-        return False
+        if txn is None:
+            t = self.store.begin()
+            try:
+                return self._branch_usage(t, bid, name)
+            finally:
+                t.rollback()
+        if not self.store.names_objects.isdisjoint(txn.written_objects):
+            return CL.has_branch_usage(txn, role, bid)
+        cache = self.cluster.usage_cache()
+        key = (role["oid"], bid)
+        v = cache.get(key)
+        if v is None:
+            v = cache[key] = CL.has_branch_usage(txn, role, bid)
+        return v
 
     def resolve_branch(self, txn, name: str, for_what: str = "use") -> int:
         bid = txn.branch_id(self.db["oid"], name)
@@ -400,9 +414,28 @@ class Session:
         finally:
             if txn is not self.txn:
                 txn.rollback()
+        if self.txn is not None:
+            self.txn.pin_branch(bid)
+        self._switch_branch(bid, name)
+        self._names_seen = self.store.names_version if self.txn is None else -1
+
+    def _switch_branch(self, bid: int | None, name: str) -> None:
+        """Point the session at another branch.  LISTEN registrations follow
+        the session: it always listens on its current branch."""
+        old = self.branch_id
         self.branch_id = bid
         self.branch_name = name
-        self._names_seen = self.store.names_version if self.txn is None else -1
+        self._branch_error = None
+        if old != bid and self.listening:
+            lst = self.cluster.listeners
+            moved = set()
+            for key in self.listening:
+                lst.get(key, set()).discard(self)
+                nk = (key[0], bid, key[2])
+                moved.add(nk)
+                if bid is not None:
+                    lst.setdefault(nk, set()).add(self)
+            self.listening = moved
 
     # ============================================================ catalog access
     def catalog(self, txn=None, bid=None):
@@ -410,7 +443,10 @@ class Session:
         while no catalog version changed anywhere (store.watch_epoch) and the
         transaction has no DDL of its own."""
         txn = txn or self.txn
-        bid = self.branch_id if bid is None else bid
+        if bid is None:
+            bid = self.branch_id
+            if bid is None:
+                raise self._branch_error or PgError("the session has no branch", errcodes.UNDEFINED_OBJECT)
         key = (bid, self.store.watch_epoch)
         cc = self._cat_cache
         if cc is not None and cc[0] == key and (txn is None or not txn.written_objects or
@@ -452,13 +488,23 @@ class Session:
         txn = self.store.begin()
         try:
             bid = txn.branch_id(self.db["oid"], self.branch_name)
-            if bid is None or not self._branch_usage(txn, bid, self.branch_name):
-                raise PgError(f'branch "{self.branch_name}" does not exist', errcodes.UNDEFINED_OBJECT,
-                              hint="The session's branch was renamed or dropped; use USE BRANCH to choose another.")
+            if bid is not None and not self._branch_usage(txn, bid, self.branch_name):
+                bid = None
         finally:
             txn.rollback()
-        self.branch_id = bid
         self._names_seen = v
+        if bid is None:
+            # the name is gone (renamed away, dropped) or no longer usable: the
+            # session stays connected; statements that need a branch fail with
+            # this error until USE BRANCH / SET helios.branch / DISCARD ALL
+            name = self.branch_name
+            self._switch_branch(None, name)
+            self._branch_error = PgError(
+                f'branch "{name}" does not exist', errcodes.UNDEFINED_OBJECT,
+                hint="The session's branch was renamed or dropped; use USE BRANCH to choose another.")
+            return
+        if bid != self.branch_id:
+            self._switch_branch(bid, self.branch_name)
 
     def _begin_txn(self, implicit: bool) -> None:
         self._refresh_branch()
@@ -468,6 +514,9 @@ class Session:
         if ro is None:
             ro = self.get_guc("default_transaction_read_only") == "on"
         self.txn = self.store.begin(_ISOLATIONS.get(iso, "read committed"), ro)
+        if self.branch_id is not None:
+            # writes to the branch commit only if it was not swapped out since now
+            self.txn.pin_branch(self.branch_id)
         self.txn.isolation_name = iso
         self.txn.ran_query = False
         # SET is transactional in PostgreSQL: a rolled-back transaction undoes it
@@ -538,7 +587,9 @@ class Session:
             changed = [k for k in set(old_gucs) | set(self.gucs) if old_gucs.get(k) != self.gucs.get(k)]
             before = {k: self.get_guc(k) for k in changed if CFG.find_guc(k) is not None}
             self.gucs = old_gucs
-            self.branch_id, self.branch_name = bid, bname
+            if (bid, bname) != (self.branch_id, self.branch_name):
+                self._switch_branch(bid, bname)
+                self._names_seen = -1  # re-resolve the restored name at the next transaction
             for k, v in before.items():
                 g = CFG.find_guc(k)
                 if g.report and self.get_guc(k) != v:
@@ -747,6 +798,16 @@ class Session:
         st = runtime.state
         saved = (st.session, st.ctx)
         try:
+            if self.branch_id is None:
+                # the session's branch went away: only utility statements (USE
+                # BRANCH, SET, DISCARD...) can run until it picks another one
+                from ..sql.parser import parse_sql
+                from ..sql.utility import Utility
+
+                tree = parse_sql(sql)
+                if not isinstance(tree, Utility) or tree.kind.endswith("_text"):
+                    raise self._branch_error or PgError("the session has no branch", errcodes.UNDEFINED_OBJECT)
+                return prepare(None, sql, param_types, tree=tree)
             cat = self.catalog(txn)
             env = self.env_for(cat)
             cache = cat.cache.setdefault("plans", {}) if not self._private_catalog(txn) else None

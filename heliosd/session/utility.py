@@ -148,7 +148,8 @@ async def _rollback_to(s, u, text, multi):
     s.txn.rollback_to(sp)
     s.local_gucs = dict(local)
     s.gucs = dict(gucs)
-    s.branch_id, s.branch_name = bid, bname
+    if (bid, bname) != (s.branch_id, s.branch_name):
+        s._switch_branch(bid, bname)
     s._tz = None
     s.txn_state = "T"
     _cc(s, "ROLLBACK")
@@ -291,25 +292,37 @@ async def _discard(s, u, text, multi):
 
 
 def _can_manage_branches(s, txn, bid=None) -> bool:
+    """CREATE BRANCH needs SUPERUSER or CREATEBRANCH (plus USAGE on the parent,
+    checked by name resolution).  DROP / RENAME / GRANT on a branch need
+    SUPERUSER, ownership (membership in the owning role), or CREATEBRANCH
+    together with USAGE on it."""
     r = s.role
     if r.get("super"):
         return True
     if bid is not None:
         rec = txn.branch_record(bid)
-        if rec is not None and rec.get("owner") == r["oid"]:
+        if rec is not None and rec.get("owner") in CL.roles_of(txn, r["oid"]):
             return True
     if not r.get("createbranch"):
         return False
     return bid is None or s._branch_usage(txn, bid, "")
 
 
+def _session_branch(s) -> int:
+    if s.branch_id is None:
+        raise s._branch_error or PgError("the session has no branch", errcodes.UNDEFINED_OBJECT)
+    return s.branch_id
+
+
 async def _create_branch(s, u, text, multi):
     txn = s.txn
-    parent_name = u.parent or s.branch_name
-    parent = s.resolve_branch(txn, parent_name)
+    # without FROM: the session's current branch (by id: the branch it is on,
+    # even if its name was meanwhile given to another one)
+    parent = s.resolve_branch(txn, u.parent) if u.parent is not None else _session_branch(s)
     if not _can_manage_branches(s, txn):
         raise PgError("permission denied to create branch", errcodes.INSUFFICIENT_PRIVILEGE,
                       hint="Only roles with the CREATEBRANCH attribute may create branches.")
+    _validate_branch_name(u.name)
     if txn.branch_id(s.db["oid"], u.name) is not None:
         if u.if_not_exists:
             s.notice(f'branch "{u.name}" already exists, skipping', "42710")
@@ -326,7 +339,6 @@ async def _create_branch(s, u, text, multi):
             fork_seq = s.resolve_as_of(u.as_of, ctx)
         finally:
             s.branch_id = saved
-    _validate_branch_name(u.name)
     bid = txn.create_branch(s.db["oid"], u.name, parent, fork_seq, meta={"owner": s.role["oid"]})
     CL.copy_branch_grants(txn, parent, bid)
     _cc(s, "CREATE BRANCH")
@@ -334,13 +346,37 @@ async def _create_branch(s, u, text, multi):
 
 def _validate_branch_name(name):
     if not name or len(name.encode()) > 63:
-        raise PgError(f'invalid branch name "{name}"', errcodes.INVALID_NAME)
+        raise PgError(f'invalid branch name "{name}"', errcodes.INVALID_NAME,
+                      detail="Branch names are 1 to 63 bytes long.")
 
 
 async def _use_branch(s, u, text, multi):
     s.use_branch(u.name)
-    s.out.append(P.parameter_status("helios.branch", u.name)) if False else None
     _cc(s, "USE BRANCH")
+
+
+def sessions_using_branch(s, txn, bid: int) -> list:
+    """Other sessions of this database that use branch ``bid`` now: inside a
+    transaction, the branch they run on (or resolved earlier in it); idle,
+    the branch their name resolves to, since they re-resolve it at their
+    next transaction (so pooled sessions of a tenant whose branch was just
+    swapped do not hold the retired branch)."""
+    ns = s.db["oid"]
+    out = []
+    names: dict = {}
+    for o in list(s.cluster.sessions.values()):
+        if o is s or o.db is None or o.db["oid"] != ns:
+            continue
+        if o.txn is not None:
+            if o.branch_id == bid or bid in getattr(o.txn, "_pins", ()):
+                out.append(o)
+            continue
+        name = o.branch_name
+        if name not in names:
+            names[name] = txn.branch_id(ns, name) if name is not None else None
+        if names[name] == bid:
+            out.append(o)
+    return out
 
 
 async def _drop_branch(s, u, text, multi):
@@ -352,21 +388,27 @@ async def _drop_branch(s, u, text, multi):
             _cc(s, "DROP BRANCH")
             return
         raise PgError(f'branch "{u.name}" does not exist', errcodes.UNDEFINED_OBJECT)
-    if u.name == "main" and txn.branch_record(bid).get("parent") is None:
-        raise PgError('cannot drop the root branch "main" of a database', errcodes.OBJECT_IN_USE,
+    if txn.branch_record(bid).get("parent") is None or u.name == "main":
+        raise PgError(f'cannot drop the root branch "{u.name}" of a database', errcodes.OBJECT_IN_USE,
                       hint="Use DROP DATABASE to remove the database.")
     if not _can_manage_branches(s, txn, bid):
         raise PgError(f'permission denied to drop branch "{u.name}"', errcodes.INSUFFICIENT_PRIVILEGE)
-    others = s.cluster.sessions_on_branch(bid, exclude=s)
+    if s.branch_id == bid:
+        raise PgError("cannot drop the currently open branch", errcodes.OBJECT_IN_USE,
+                      hint="Switch to another branch with USE BRANCH first.")
+    others = sessions_using_branch(s, txn, bid)
     if others:
         if not u.force:
             raise PgError(f'branch "{u.name}" is being accessed by other users', errcodes.OBJECT_IN_USE,
                           detail=f"There {'is' if len(others) == 1 else 'are'} {len(others)} other "
-                                 f"session{'' if len(others) == 1 else 's'} using the branch.")
+                                 f"session{'' if len(others) == 1 else 's'} using the branch.",
+                          hint="Use DROP BRANCH ... (FORCE) to terminate them.")
+        if any(o.role.get("super") for o in others) and not s.role.get("super"):
+            raise PgError("must be a superuser to terminate superuser process", errcodes.INSUFFICIENT_PRIVILEGE)
         for o in others:
-            o.terminate("terminating connection due to branch drop")
-    if s.branch_id == bid:
-        raise PgError("cannot drop the currently open branch", errcodes.OBJECT_IN_USE)
+            term = getattr(o, "terminate", None)
+            if term is not None:
+                term("terminating connection due to branch drop")
     txn.drop_branch(s.db["oid"], u.name)
     _cc(s, "DROP BRANCH")
 
@@ -374,14 +416,34 @@ async def _drop_branch(s, u, text, multi):
 async def _rename_branch(s, u, text, multi):
     txn = s.txn
     bid = s.resolve_branch(txn, u.name)
+    if txn.branch_record(bid).get("parent") is None or u.name == "main":
+        raise PgError(f'cannot rename the root branch "{u.name}" of a database', errcodes.OBJECT_IN_USE)
     if not _can_manage_branches(s, txn, bid):
         raise PgError(f'permission denied to rename branch "{u.name}"', errcodes.INSUFFICIENT_PRIVILEGE)
     _validate_branch_name(u.new)
-    if txn.branch_id(s.db["oid"], u.new) is not None:
+    if u.new != u.name and txn.branch_id(s.db["oid"], u.new) is not None:
         raise PgError(f'branch "{u.new}" already exists', errcodes.DUPLICATE_OBJECT)
     txn.rename_branch(s.db["oid"], u.name, u.new)
     if s.branch_id == bid:
+        # the renaming session stays on its branch, under the new name
         s.branch_name = u.new
+    _cc(s, "ALTER BRANCH")
+
+
+async def _alter_branch_owner(s, u, text, multi):
+    txn = s.txn
+    bid = s.resolve_branch(txn, u.name)
+    r = CL.get_role_by_name(txn, u.owner)
+    if r is None:
+        raise PgError(f'role "{u.owner}" does not exist', errcodes.UNDEFINED_OBJECT)
+    rec = txn.branch_record(bid)
+    if not s.role.get("super"):
+        mine = CL.roles_of(txn, s.role["oid"])
+        if rec.get("owner") not in mine:
+            raise PgError(f"must be owner of branch {u.name}", errcodes.INSUFFICIENT_PRIVILEGE)
+        if r["oid"] not in mine:
+            raise PgError(f'must be able to SET ROLE "{u.owner}"', errcodes.INSUFFICIENT_PRIVILEGE)
+    txn.update_branch_record(bid, dict(rec, owner=r["oid"]))
     _cc(s, "ALTER BRANCH")
 
 
@@ -832,7 +894,7 @@ _HANDLERS = {
     "rollback_to": _rollback_to, "set_transaction": _set_transaction,
     "set_session_characteristics": _set_session_chars, "set": _set, "show": _show, "reset": _reset,
     "discard": _discard, "create_branch": _create_branch, "use_branch": _use_branch, "drop_branch": _drop_branch,
-    "rename_branch": _rename_branch, "create_role": _create_role, "alter_role": _alter_role,
+    "rename_branch": _rename_branch, "alter_branch_owner": _alter_branch_owner, "create_role": _create_role, "alter_role": _alter_role,
     "alter_role_set": _alter_role_set, "rename_role": _rename_role, "drop_role": _drop_role,
     "grant_role": _grant_role, "revoke_role": _revoke_role, "grant": _grant, "revoke": _revoke,
     "create_database": _create_database, "drop_database": _drop_database, "rename_database": _rename_database,
