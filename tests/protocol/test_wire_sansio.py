@@ -337,3 +337,15 @@ def test_encoders():
     assert P.row_description([("a", 0, 0, 23, 4, -1, 0)]) == (
         b"T" + struct.pack("!Ih", 4 + 2 + 2 + 18, 1) + b"a\0" + struct.pack("!IhIhih", 0, 0, 23, 4, -1, 0))
     assert P.auth_sasl(["SCRAM-SHA-256"]) == b"R" + struct.pack("!II", 4 + 4 + 14 + 1, 10) + b"SCRAM-SHA-256\0\0"
+
+
+def test_has_complete_message_for_flow_control():
+    p = ready()
+    assert not p.has_complete_message
+    data = query("select 1")
+    p.receive_data(data[:-1])
+    assert not p.has_complete_message  # never stop reading in the middle of a message
+    p.receive_data(data[-1:])
+    assert p.has_complete_message
+    assert isinstance(p.next_event(), P.Query)
+    assert not p.has_complete_message
