@@ -492,11 +492,14 @@ class Connection(asyncio.Protocol):
             from .. import types as T
 
             try:
-                exp = T.TIMESTAMPTZ.text_in(vu, -1, None)
-                if exp.timestamp() < time.time():
-                    raise FatalError(f'password authentication failed for user "{user}"', errcodes.INVALID_PASSWORD)
-            except PgError:
-                pass
+                exp = T.TIMESTAMPTZ.text_in(vu, -1, None) if isinstance(vu, str) else vu
+                expired = exp.timestamp() < time.time()
+            except (PgError, AttributeError, ValueError, OverflowError):
+                expired = False  # 'infinity' and the like
+            if expired:
+                log.warning('password authentication failed for user "%s": password expired (VALID UNTIL %s)',
+                            user, vu)
+                raise FatalError(f'password authentication failed for user "{user}"', errcodes.INVALID_PASSWORD)
         txn = self.cluster.store.begin()
         try:
             db = CL.get_database_by_name(txn, self.auth_db)

@@ -653,3 +653,30 @@ def test_client_disconnects_mid_statement(heliosd):
         c.close()
     with psycopg.connect(heliosd.dsn()) as c:
         assert c.execute("select 1").fetchone() == (1,)
+
+
+def test_role_connection_limit_valid_until_and_nologin(heliosd):
+    with psycopg.connect(heliosd.dsn(), autocommit=True) as c:
+        c.execute("drop role if exists lim_role")
+        c.execute("drop role if exists old_role")
+        c.execute("drop role if exists nolog_role")
+        c.execute("create role lim_role login password 'pw' connection limit 1")
+        c.execute("create role old_role login password 'pw' valid until '2001-01-01'")
+        c.execute("create role nolog_role password 'pw'")
+        c.execute("grant usage on branch main to lim_role, old_role, nolog_role")
+
+    def dsn(user):
+        return f"host={heliosd.host} port={heliosd.port} user={user} password=pw dbname=postgres"
+
+    first = psycopg.connect(dsn("lim_role"))
+    try:
+        with pytest.raises(psycopg.OperationalError, match='too many connections for role "lim_role"'):
+            psycopg.connect(dsn("lim_role"))
+    finally:
+        first.close()
+    time.sleep(0.2)
+    psycopg.connect(dsn("lim_role")).close()
+    with pytest.raises(psycopg.OperationalError, match='password authentication failed for user "old_role"'):
+        psycopg.connect(dsn("old_role"))
+    with pytest.raises(psycopg.OperationalError, match='role "nolog_role" is not permitted to log in'):
+        psycopg.connect(dsn("nolog_role"))
