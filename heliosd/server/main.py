@@ -280,12 +280,12 @@ class Connection(asyncio.Protocol):
             self._idle_timer = None
         try:
             if s.txn_state in ("T", "E"):
-                ms = int(s.get_guc("idle_in_transaction_session_timeout"))
+                ms = int(_guc_fast(s, "idle_in_transaction_session_timeout", "0"))
                 cb = self._idle_in_txn_timeout
             else:
-                ms = int(s.get_guc("idle_session_timeout"))
+                ms = int(_guc_fast(s, "idle_session_timeout", "0"))
                 cb = self._idle_session_timeout
-        except (PgError, ValueError):
+        except ValueError:
             return
         if ms > 0:
             self._idle_timer = asyncio.get_event_loop().call_later(ms / 1000.0, cb)
