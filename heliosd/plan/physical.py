@@ -107,6 +107,17 @@ def _compare_parts(c):
     return None
 
 
+def _filter_into(child, cond):
+    """A conjunct pushed to one side of a join: into that side's own inner/cross
+    join condition when it is one (so it keeps travelling down to the scans:
+    ``FROM a, b, c WHERE a.x = 1 AND ...`` never builds a x b), else a Filter."""
+    if isinstance(child, N.Join) and child.kind in ("inner", "cross") and not child.lateral:
+        child.cond = cond if child.cond is None else E.BoolOp("and", conjuncts(child.cond) + [cond], T.BOOL)
+        child.kind = "inner"
+        return child
+    return N.Filter(child, cond)
+
+
 class Lowerer:
     def __init__(self):
         self.params: list = []
@@ -470,9 +481,9 @@ class Lowerer:
             for c in conds:
                 side = _side(c, lw)
                 if side == "l" and _pushable(c):
-                    n.left = N.Filter(n.left, c)
+                    n.left = _filter_into(n.left, c)
                 elif side == "r" and _pushable(c):
-                    n.right = N.Filter(n.right, _shift(c, -lw))
+                    n.right = _filter_into(n.right, _shift(c, -lw))
                 else:
                     keep.append(c)
             conds = keep
@@ -480,7 +491,7 @@ class Lowerer:
             keep = []
             for c in conds:
                 if _side(c, lw) == "r" and _pushable(c):
-                    n.right = N.Filter(n.right, _shift(c, -lw))
+                    n.right = _filter_into(n.right, _shift(c, -lw))
                 else:
                     keep.append(c)
             conds = keep
@@ -488,7 +499,7 @@ class Lowerer:
             keep = []
             for c in conds:
                 if _side(c, lw) == "l" and _pushable(c):
-                    n.left = N.Filter(n.left, c)
+                    n.left = _filter_into(n.left, c)
                 else:
                     keep.append(c)
             conds = keep
