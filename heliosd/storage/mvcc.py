@@ -38,6 +38,7 @@ Key layout (engine tables)
           b"complete" | bid | obj  -> u64 cap: the object is materialized in bid
           b"path" | bid            -> marshal((parent, fork_seq)): collapsed path
           b"gone" | bid            -> b"": the dropped branch was reclaimed
+          b"log_compacted"         -> u64: log records below it keep (time, []) only
 
 ``flags``: bit 0 tombstone, bit 1 long key, bit 2 *copy* (a version placed by
 materialization or collapsing, not written by the branch: see below).
@@ -416,6 +417,11 @@ class Store:
         self.names_objects: set[tuple[int, int]] = {(SYSTEM_BRANCH, OBJ_BRANCH_NAMES), (SYSTEM_BRANCH, OBJ_BRANCHES)}
         self.watched_objects: set[int] = set()  # object ids whose commits bump watch_epoch
         self.watch_epoch = 0  # e.g. catalog versions: caches keyed by it stay valid until it moves
+        #: commit-log records below this seq have had their writes dropped by vacuum
+        self.log_compacted = 0
+        #: a consumer of the log (a standby) sets the oldest seq it still needs; vacuum
+        #: compacts the log only below min(horizon, log_hold)
+        self.log_hold: int | None = None
         self.pipeline = None  # set by pipeline.CommitPipeline
         self.on_publish = []  # callbacks(list_of_commit_records) for replication/feeds
         #: background work: ("materialize", bid, obj) -> None, drained by maintenance
@@ -448,6 +454,8 @@ class Store:
         try:
             v = r.get("meta", b"last_seq")
             self.latest = _unpack_Q(v)[0] if v else 0
+            v = r.get("meta", b"log_compacted")
+            self.log_compacted = _unpack_Q(v)[0] if v else 0
             self._horizon = 0
             # branch structure from the registry rows (newest version of each)
             prefix = _pack_II(SYSTEM_BRANCH, OBJ_BRANCHES)
@@ -796,7 +804,10 @@ class Store:
                 raise PgError("branch did not exist at that point", errcodes.INVALID_PARAMETER_VALUE)
 
     def read_log(self, from_seq: int) -> Iterator[tuple[int, float, list]]:
-        """Commit records with seq >= from_seq, in order: (seq, time, writes)."""
+        """Commit records with seq >= from_seq, in order: (seq, time, writes).
+
+        Records below ``log_compacted`` have an empty write list (vacuum keeps
+        the log's writes for the retention window and ``log_hold`` only)."""
         r = self.engine.reader()
         try:
             cur_seq = None
@@ -1230,8 +1241,8 @@ class Txn:
             self._sorted[lk[:8]] = None
         if (bid, obj) not in self.written_objects:
             self.written_objects.add((bid, obj))
-            if bid != SYSTEM_BRANCH and bid not in self._guarded:
-                self._guard_branch(bid)
+        if bid not in self._guarded and bid != SYSTEM_BRANCH:
+            self._guard_branch(bid)
 
     def _guard_branch(self, bid: int) -> None:
         """A transaction writing to a branch validates at commit that the branch

@@ -197,6 +197,51 @@ def gc_steps(store, limit: int = CHUNK):
         start = more
 
 
+def log_compact_steps(store, chunk: int = CHUNK):
+    """Drop the writes of commit-log records below min(horizon, log_hold): their
+    versions are in cur/hist already and no AS OF point or log consumer needs
+    them.  Each record keeps ``(time, [])`` so commit times stay known (AS OF
+    TIMESTAMP, fork times).  The log's counterpart of PostgreSQL recycling WAL."""
+    upto = store.horizon()
+    if store.log_hold is not None:
+        upto = min(upto, store.log_hold)
+    done = 0
+    start = store.log_compacted
+    while start < upto:
+        r = store.engine.reader()
+        try:
+            items = []
+            for k, v in r.iter("log", _pack_Q(start), _pack_Q(upto)):
+                items.append((k, v))
+                if len(items) >= chunk:
+                    break
+        finally:
+            r.close()
+        full = len(items) >= chunk
+        start = _unpack_Q(items[-1][0])[0] if full else upto
+        mark = _pack_Q(start)
+
+        def fn(w, items=items, mark=mark):
+            n = 0
+            for k, v in items:
+                if k[8:] != b"\0\0\0\0":
+                    w.delete("log", k)
+                    n += 1
+                    continue
+                t, writes = marshal.loads(v)
+                if writes:
+                    w.put("log", k, marshal.dumps((t, [])))
+                    n += 1
+            w.put("meta", b"log_compacted", mark)
+            return n
+
+        done += yield fn
+        store.log_compacted = start
+        if not full:
+            break
+    return done
+
+
 # ------------------------------------------------------------------ 2./3. branches
 
 
@@ -397,7 +442,8 @@ def maintenance_steps(store):
     for bid in reclaimable(store):
         yield from reclaim_steps(store, bid)
         reclaimed += 1
-    return {"versions": removed, "reclaimed": reclaimed, "collapsed": collapsed}
+    compacted = yield from log_compact_steps(store)
+    return {"versions": removed, "reclaimed": reclaimed, "collapsed": collapsed, "log_records": compacted}
 
 
 def vacuum_sync(store) -> dict:
@@ -420,7 +466,8 @@ def start_vacuum(store, loop, interval: float = 30.0):
                 res = await vacuum_once(store)
                 if any(res.values()):
                     log.info("vacuum: removed %(versions)d old versions, reclaimed %(reclaimed)d "
-                             "and collapsed %(collapsed)d dropped branches", res)
+                             "and collapsed %(collapsed)d dropped branches, compacted %(log_records)d "
+                             "commit-log records", res)
             except Exception:  # keep vacuuming next time; never take the server down
                 log.exception("vacuum pass failed")
 
