@@ -93,7 +93,8 @@ def normalize(text: str, owner: str | None = None) -> list[str]:
         if _is_rule(line):
             out.append("---")
         elif "|" in line:
-            cells = [" ".join(c.split()) for c in line.split("|")]
+            # a cell's continuation mark "+" sits after padding that depends on the widest value
+            cells = [re.sub(r" \+$", "+", " ".join(c.split())) for c in line.split("|")]
             out.append(" | ".join(cells).strip())
         else:
             # footers ("    \"tasks_pkey\" PRIMARY KEY, ...") keep their indent; centered titles do not

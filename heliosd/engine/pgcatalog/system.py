@@ -208,10 +208,32 @@ def pg_settings(ctx):
 
 
 def _sessions(ctx):
+    """The live sessions the viewer may know about.  Tenant isolation: a
+    non-superuser (outside pg_read_all_stats / pg_monitor) sees its own
+    role's sessions and the sessions on branches of its database it has
+    USAGE on; sessions on other tenants' branches are not listed at all, so
+    pg_stat_activity, pg_locks and pg_stat_database reveal nothing of them.
+    Listed sessions of other roles are masked as PostgreSQL masks them."""
     s = ctx.session
     if s is None:
         return []
-    return sorted(s.cluster.sessions.values(), key=lambda x: x.pid)
+    every = sorted(s.cluster.sessions.values(), key=lambda x: x.pid)
+    if is_superuser(ctx) or s.role is None:
+        return every
+    from .. import cluster as CL
+
+    mine = CL.roles_of(ctx.txn, s.role["oid"])
+    if mine & {3373, 3375}:  # pg_monitor, pg_read_all_stats
+        return every
+    out = []
+    for o in every:
+        orole = o.session_role or o.role or {}
+        if o is s or orole.get("oid") in mine:
+            out.append(o)
+        elif o.db is not None and s.db is not None and o.db["oid"] == s.db["oid"] and o.branch_id is not None \
+                and s._branch_usage(ctx.txn, o.branch_id):
+            out.append(o)
+    return out
 
 
 @relation("pg_stat_activity", memo=None)
@@ -233,12 +255,15 @@ def pg_stat_activity(ctx):
                       client_addr=(s.client_addr if visible else None), client_hostname=None,
                       client_port=(getattr(s, "client_port", None) or (-1 if s.client_addr is None else None))
                       if visible else None,
-                      backend_start=_ts(s.backend_start), xact_start=txn_start if visible else None,
+                      backend_start=_ts(s.backend_start) if visible else None,
+                      xact_start=txn_start if visible else None,
                       query_start=_ts(s.query_start) if visible else None,
                       state_change=_ts(getattr(s, "state_change", None) or s.query_start) if visible else None,
-                      wait_event_type=("Lock" if waiting else ("Client" if state.startswith("idle") else None)),
-                      wait_event=("transactionid" if waiting else ("ClientRead" if state.startswith("idle")
-                                                                   else None)),
+                      wait_event_type=("Lock" if waiting else ("Client" if state.startswith("idle") else None))
+                      if visible else None,
+                      wait_event=(("advisory" if getattr(s, "advisory_waiting", None) else "transactionid")
+                                  if waiting else ("ClientRead" if state.startswith("idle") else None))
+                      if visible else None,
                       state=state if visible else None, backend_xid=None, backend_xmin=None, query_id=None,
                       query=(s.query_text or "") if visible else "<insufficient privilege>",
                       backend_type="client backend"))
@@ -284,10 +309,13 @@ def pg_locks(ctx):
         w = getattr(s, "advisory_waiting", None)
         if w is not None and getattr(s, "waiting", False):
             waits.setdefault(w[0], []).append((s.pid, w[1]))
+    shown = {s.pid for s in sess}
     for key, info in list(getattr(me.cluster, "advisory", {}).items()) if me is not None else ():
-        if not (isinstance(key, tuple) and len(key) == 4 and isinstance(info, dict)):
+        if not (isinstance(key, tuple) and len(key) >= 4 and isinstance(info, dict)):
             continue
-        db, kind, a, b = key
+        db, kind, a, b = key[:4]
+        if not any(pid in shown for pid in info.get("holders", {})):
+            continue  # advisory locks of sessions the viewer may not see (other tenants' branches)
         if kind == "i8":
             classid, objid, sub = (a >> 32) & 0xFFFFFFFF, a & 0xFFFFFFFF, 1
         else:

@@ -497,7 +497,15 @@ def pg_blocking_pids(pid):
     if s is None:
         return []
     other = s.cluster.sessions.get(pid)
-    if other is None or not other.waiting or other.txn is None:
+    if other is None or not other.waiting:
+        return []
+    adv = getattr(other, "advisory_waiting", None)
+    if adv is not None:
+        key, shared = adv
+        entry = s.cluster.advisory.get(key) or {}
+        return sorted(hp for hp, c in entry.get("holders", {}).items()
+                      if hp != pid and (not shared or c.get("x") or c.get("xx")))
+    if other.txn is None:
         return []
     locks = s.store.locks
     w = locks.waiting_for(other.txn.txid)
