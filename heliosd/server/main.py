@@ -1,12 +1,26 @@
 """The network server: asyncio (uvloop) transport, TLS, startup and
 authentication, cancel keys, dispatch of protocol events to sessions.
 
-One :class:`Connection` per client socket.  Bytes go through the sans-IO
-:class:`heliosd.wire.protocol.ServerProtocol`; events are handled in order
-by one task per connection; output accumulates in ``session.out`` and is
-written at Sync/ReadyForQuery, on Flush, and whenever a large result
-streams (with backpressure: the task awaits ``drain`` when the transport's
-buffer is above its high-water mark).
+One :class:`Connection` per client socket.  Bytes go to the sans-IO
+:class:`heliosd.wire.protocol.ServerProtocol`; a processing coroutine pulls
+events one at a time and awaits the session for each.  It is run eagerly
+from ``data_received`` and becomes a Task only if it has to wait (a lock, a
+commit, a slow client, COPY data), so a statement that never waits costs no
+Task.  Output accumulates in ``session.out`` and is written at
+ReadyForQuery, on Flush, on errors of the extended protocol, and whenever a
+large result streams (with backpressure: the coroutine awaits ``drain`` when
+the transport's buffer is above its high-water mark).
+
+Invariants
+==========
+
+1. At most one processing coroutine per connection; events are handled in
+   arrival order, each to completion before the next is pulled.
+2. Reading is paused only while complete messages wait unprocessed (more
+   than HIGH_WATER bytes), never in the middle of a message.
+3. One connection's failure (protocol violation, internal error) closes
+   that connection only; an exception never reaches the event loop.
+4. A FATAL error is written before the transport is closed.
 """
 
 from __future__ import annotations
