@@ -242,8 +242,7 @@ _f("pg_get_functiondef", [T.OID], T.TEXT, lambda oid: None)
 def pg_get_userbyid(oid):
     from ...engine import cluster as CL
 
-    ctx = _ctx()
-    r = CL.get_role(ctx.txn, oid) if ctx.txn is not None else None
+    r = NM._role_txn(lambda txn: CL.get_role(txn, oid))
     return r["name"] if r is not None else f"unknown (OID={oid})"
 
 

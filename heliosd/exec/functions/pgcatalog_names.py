@@ -55,10 +55,27 @@ def current_catalog():
     if s is not None and s.branch_id is not None:
         txn = s.store.begin()
         try:
-            return s.catalog(txn), txn
+            return s.catalog(txn), None  # Catalog objects are immutable: usable after the txn ends
         except Exception:
             return None, None
+        finally:
+            txn.rollback()
     return None, None
+
+
+def _role_txn(fn):
+    """Run fn(txn) in the statement's transaction, or a short read-only one."""
+    _cat, txn = current_catalog()
+    if txn is not None:
+        return fn(txn)
+    s = runtime.state.session
+    if s is None:
+        return None
+    t = s.store.begin()
+    try:
+        return fn(t)
+    finally:
+        t.rollback()
 
 
 def search_path() -> list[str]:
@@ -390,8 +407,7 @@ def lookup_role(text: str, missing_ok=False):
     parts = split_qualified(s)
     if len(parts) != 1:
         raise PgError("invalid name syntax", errcodes.INVALID_NAME)
-    _cat, txn = current_catalog()
-    r = CL.get_role_by_name(txn, parts[0]) if txn is not None else None
+    r = _role_txn(lambda txn: CL.get_role_by_name(txn, parts[0]))
     if r is None:
         if missing_ok:
             return None
@@ -404,8 +420,7 @@ def regrole_out(oid: int) -> str:
 
     if oid == 0:
         return "-"
-    _cat, txn = current_catalog()
-    r = CL.get_role(txn, oid) if txn is not None else None
+    r = _role_txn(lambda txn: CL.get_role(txn, oid))
     return _qident(r["name"]) if r is not None else str(oid)
 
 
