@@ -163,7 +163,12 @@ class Connection(asyncio.Protocol):
                 w.set_result(None)
             return
         if self.task is None or self.task.done():
-            self.task = _run_eagerly(self._process())
+            try:
+                self.task = _run_eagerly(self._process())
+            except Exception:  # pragma: no cover - _process handles its own errors
+                log.exception("connection processing failed")
+                self.task = None
+                self.close()
 
     def eof_received(self):
         return False  # close our side too
