@@ -119,6 +119,10 @@ class Reader:
     def iter(self, table: str, start: bytes, stop: bytes | None = None, reverse: bool = False) -> Iterator[tuple[bytes, bytes]]:  # pragma: no cover
         raise NotImplementedError
 
+    def suspend(self) -> None:
+        """Release the underlying view now; the reader stays usable and reopens a
+        fresh view on its next call (an iteration resumes after its last key)."""
+
     def close(self) -> None:
         pass
 
@@ -329,13 +333,18 @@ class _LmdbReader(Reader):
             self._txn = self._engine._begin_read()
             self._curs = {}
             self._gen += 1
+            self._engine._readers.add(self)
         return self._txn
+
+    def suspend(self):
+        self._suspend()
 
     def _suspend(self):
         if self._txn is not None:
             self._curs = {}
             self._txn.abort()
             self._txn = None
+        self._engine._readers.discard(self)
 
     def get(self, table, key):
         try:

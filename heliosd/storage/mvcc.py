@@ -1110,10 +1110,13 @@ class Txn:
             self.store.register_snapshot(seq)
 
     def _fresh_reader(self) -> Reader:
-        """A reader opened now (invariant 5); the previous one stays open until the
-        statement ends, for scans still iterating it."""
+        """A reader opened now (invariant 5).  The previous one is suspended, not
+        closed: a scan still iterating it resumes on a fresh view (kv invariant 2;
+        the versions its snapshot needs are registered), and no lmdb read
+        transaction piles up however many times a long statement refreshes."""
         old = self._reader
         if old is not None:
+            old.suspend()
             self._old_readers.append(old)
         store = self.store
         self._reader_seq = store.latest

@@ -324,3 +324,30 @@ def test_oversized_keys_and_values_are_54000(tmp_path, kind):
     assert t.get(main, 10, b"k" * 8000) == b"v"
     assert list(t.scan(main, 10)) == [(b"k" * 8000, b"v")]
     t.rollback()
+
+
+def test_refreshed_readers_do_not_pile_up_and_scans_survive_refresh(tmp_path):
+    """A long statement that reads the newest state after every concurrent commit
+    reopens its view each time; the superseded views are released at once (not
+    at statement end), and a scan still iterating one resumes correctly."""
+    store = Store(LmdbEngine(str(tmp_path / "s"), max_readers=64))
+    main = _root(store)
+    t = store.begin()
+    for i in range(100):
+        t.put(main, 10, k(i), b"v")
+    store.commit_sync(t)
+    long = store.begin("repeatable read")
+    scan = long.scan(main, 10)
+    got = [next(scan)]
+    for i in range(500):
+        w = store.begin()
+        w.put(main, 11, k(i), b"x")
+        store.commit_sync(w)
+        assert long.get(main, 11, k(i), latest=True) == b"x"
+        if i % 10 == 0:
+            got.append(next(scan))
+    assert len(store.engine._readers) < 10
+    got += list(scan)
+    assert got == [(k(i), b"v") for i in range(100)]
+    long.rollback()
+    store.engine.close()
