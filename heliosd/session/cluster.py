@@ -44,8 +44,29 @@ class Cluster:
         #: (role oid, bid) -> USAGE, for the committed state of names_version _usage_ver
         self._usage: dict = {}
         self._usage_ver = -1
+        #: bumped by commits that change roles or memberships (plan caches key on it:
+        #: plans are privilege-checked when made, heliosd.session.access)
+        self.roles_version = 0
+        self._roles_cache: dict = {}
+        self._roles_cache_ver = -1
+        self.store.on_publish.append(self._on_publish)
         self._bootstrap_if_needed()
         CL.ensure_reverse_indexes(self.store)
+
+    _ROLE_OBJECTS = frozenset({(0, CL.OBJ_ROLES), (0, CL.OBJ_MEMBERS)})
+
+    def _on_publish(self, records) -> None:
+        for req in records:
+            if not self._ROLE_OBJECTS.isdisjoint(req.txn.written_objects):
+                self.roles_version += 1
+                return
+
+    def roles_cache(self) -> dict:
+        """role oid -> (superuser, roles it is a member of), for the committed catalog."""
+        if self._roles_cache_ver != self.roles_version:
+            self._roles_cache = {}
+            self._roles_cache_ver = self.roles_version
+        return self._roles_cache
 
     def _bootstrap_if_needed(self) -> None:
         txn = self.store.begin()

@@ -437,6 +437,14 @@ def _display(raw) -> str:
     return s
 
 
+def _check(session, cat, rel, letters: str) -> None:
+    """Table privileges (heliosd.session.access): SELECT for COPY TO, INSERT for COPY FROM."""
+    if hasattr(rel, "acl"):
+        from .access import check
+
+        check(session, session.txn, cat, [(rel, letters, None)])
+
+
 def _lookup_table(session, cat, st: CopyStmt):
     from ..sql.analyze import Analyzer
 
@@ -467,6 +475,7 @@ async def _copy_to(s, st: CopyStmt) -> None:
                           hint="Try the COPY (SELECT ...) TO variant.")
         if kind == "S":
             raise PgError(f'cannot copy from sequence "{rel.name}"', errcodes.WRONG_OBJECT_TYPE)
+        _check(s, cat, rel, "r")
         names = [c.name for c in getattr(rel, "live_columns", [])] if hasattr(rel, "live_columns") else None
         if st.columns is not None:
             if names is not None:
@@ -667,6 +676,7 @@ async def _copy_from(s, st: CopyStmt) -> None:
     if kind != "r":
         what = {"v": "view", "S": "sequence", "m": "materialized view"}.get(kind, "non-table relation")
         raise PgError(f'cannot copy to {what} "{rel.name}"', errcodes.WRONG_OBJECT_TYPE)
+    _check(s, cat, rel, "a")
     store = s.table_store(rel, cat)
     ci = CopyIn(s, st, rel, store, cat)
     s.out.append(P.copy_in_response(len(ci.targets), st.format == "binary"))

@@ -810,6 +810,11 @@ class Session:
                 return prepare(None, sql, param_types, tree=tree)
             cat = self.catalog(txn)
             env = self.env_for(cat)
+            if not self.role.get("super"):
+                from .access import checker
+
+                env.check_access = checker(self, txn, cat)
+                env.access_key = (self.role["oid"], self.cluster.roles_version)
             cache = cat.cache.setdefault("plans", {}) if not self._private_catalog(txn) else None
             # analysis may resolve names ('tasks'::regclass): against this session's catalog
             st.session = self
@@ -923,8 +928,14 @@ class Session:
         st = int(self.get_guc("statement_timeout"))
         if st > 0:
             ctx.deadline = time.monotonic() + st / 1000.0
-        if self.get_guc("helios.as_of"):
-            ctx.snapshot_override = self.resolve_as_of(("timestamp", self.get_guc("helios.as_of")), ctx)
+        as_of = self.get_guc("helios.as_of")
+        if as_of:
+            if p is not None and p.kind == "dml":
+                raise PgError(f"cannot execute {p.tag} while helios.as_of is set", errcodes.READ_ONLY_SQL_TRANSACTION,
+                              hint="RESET helios.as_of to write; AS OF reads show the past, writes go to the present.")
+            a = as_of.strip()
+            spec = ("seq", int(a[4:])) if a.lower().startswith("seq ") and a[4:].strip().isdigit() else ("timestamp", a)
+            ctx.snapshot_override = self.resolve_as_of(spec, ctx)
         return ctx
 
     def _default_fn(self, cat, table, attnum):
@@ -1132,10 +1143,26 @@ class Session:
 
     # ============================================================ AS OF
     def resolve_as_of(self, spec, ctx) -> int:
+        """The snapshot (commit seq) of an AS OF point on the session's branch.
+
+        ``('seq', n)`` or ``('timestamp', text | value | compiled expr)``.  The
+        point must lie in the retention window (server option --retention,
+        default 3600 s: 72000 snapshot_too_old otherwise) and not before the
+        branch was created (22023): a branch's history starts at its fork,
+        so time travel never shows what an ancestor held before it."""
         kind, val = spec[0], spec[1]
         store = self.store
+        window = store.retention_seconds
+        too_old = PgError(f"AS OF point is outside the retention window ({int(window)} seconds)",
+                          errcodes.SNAPSHOT_TOO_OLD,
+                          hint="The server keeps history for --retention seconds (retention in the config file).")
         if kind == "seq":
             seq = int(val)
+            if seq < 0:
+                raise too_old
+            if seq > store.latest:
+                raise PgError(f"AS OF SEQ {seq} is after the newest commit ({store.latest})",
+                              errcodes.INVALID_PARAMETER_VALUE)
         else:
             if callable(val):
                 v = val((), ())
@@ -1149,19 +1176,20 @@ class Session:
                 ts = v.timestamp()
             else:
                 ts = float(v)
-            if ts > time.time() + 1:
+            now = store.clock()
+            if ts > now + 1:
                 raise PgError("AS OF timestamp is in the future", errcodes.INVALID_PARAMETER_VALUE)
+            if window <= 0 or ts < now - window:
+                raise too_old
             seq = store.seq_at_time(ts)
-        horizon = store.horizon() if store.retention_seconds > 0 else store.latest
-        rec = None
-        if seq < horizon or seq > store.latest:
-            raise PgError(f"AS OF point is outside the retention window ({int(store.retention_seconds)} seconds)",
-                          errcodes.SNAPSHOT_TOO_OLD if hasattr(errcodes, "SNAPSHOT_TOO_OLD") else "72000",
-                          hint="Set helios.retention (server option retention_seconds) to keep more history.")
-        info = store.branches.get(self.branch_id)
+        horizon = store.horizon() if window > 0 else store.latest
+        if seq < horizon:
+            raise too_old
+        bid = ctx.bid if ctx is not None and getattr(ctx, "bid", None) is not None else self.branch_id
+        info = store.branches.get(bid)
         if info is not None and seq < info.created_seq:
-            raise PgError(f'branch "{self.branch_name}" did not exist at that point', errcodes.INVALID_PARAMETER_VALUE)
-        _ = rec
+            raise PgError(f'branch "{self.branch_name}" did not exist at that point', errcodes.INVALID_PARAMETER_VALUE,
+                          detail="A branch's history starts when it is created.")
         return seq
 
     # ============================================================ advisory locks

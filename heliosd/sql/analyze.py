@@ -168,6 +168,16 @@ class Analyzer:
         self.named_windows: dict = {}
         self.n_sublinks = 0
         self.as_of_markers = []
+        #: relations the statement uses, for privilege checks (heliosd.session.access):
+        #: (relation, privilege letters, role to check as: None = the current user,
+        #: else the owner of the view being expanded)
+        self.access: list = []
+        self._check_as: list = []
+
+    def require(self, rel, letters: str) -> None:
+        """Note that the statement needs ``letters`` (PostgreSQL's ACL letters:
+        r SELECT, a INSERT, w UPDATE, d DELETE) on ``rel``."""
+        self.access.append((rel, letters, self._check_as[-1] if self._check_as else None))
 
     # ============================================================ params
     def param(self, index: int, position=None) -> E.Param:
@@ -1001,6 +1011,7 @@ class Analyzer:
                            attnums=list(range(1, len(names) + 1)))
             scope.add(it)
             return vs
+        self.require(rel, "r")
         if rel.kind == "v":
             return self._view_item(rel, alias or name, colaliases, scope)
         if rel.kind == "S":
@@ -1044,10 +1055,12 @@ class Analyzer:
         tree = parse_sql(rel.view_sql)
         saved = self.ctes
         self.ctes = []
+        self._check_as.append(rel.owner)  # a view reads its tables with its owner's rights
         try:
             q = self.query(tree, None)
         finally:
             self.ctes = saved
+            self._check_as.pop()
         names = [c.name for c in rel.live_columns] or [c.name for c in q.columns]
         for i, a in enumerate(colaliases[:len(names)]):
             names[i] = a

@@ -29,7 +29,42 @@ def _target_rel(an: Analyzer, table: exp.Table, verb: str = "insert into"):
             raise PgError(f'cannot change sequence "{name}"', errcodes.WRONG_OBJECT_TYPE)
         raise PgError(f'cannot change relation "{name}"' if kind else f'relation "{name}" does not exist',
                       errcodes.WRONG_OBJECT_TYPE)
+    an.require(rel, _PRIV[verb])
     return rel
+
+
+_PRIV = {"insert into": "a", "update": "w", "delete from": "d"}
+
+
+def _reads_target(node) -> bool:
+    """Whether DML reads its target's columns (WHERE, RETURNING, SET expressions,
+    FROM/USING, ON CONFLICT DO UPDATE): PostgreSQL then needs SELECT as well."""
+    if node.args.get("where") is not None or node.args.get("returning") is not None:
+        return True
+    if node.args.get("from_") is not None or node.args.get("using"):
+        return True
+    conflict = node.args.get("conflict")
+    if conflict is not None and conflict.args.get("expressions"):
+        return True
+    if isinstance(node, exp.Update):
+        for eq in node.expressions:
+            if eq.expression is not None and eq.expression.find(exp.Column) is not None:
+                return True
+    return False
+
+
+class _AsOwner:
+    """Analyze a view's base-table DML with the view owner's rights."""
+
+    def __init__(self, an, owner):
+        self.an = an
+        self.owner = owner
+
+    def __enter__(self):
+        self.an._check_as.append(self.owner)
+
+    def __exit__(self, *exc):
+        self.an._check_as.pop()
 
 
 def _view_hint(verb):
@@ -233,10 +268,14 @@ def analyze_insert(an: Analyzer, node: exp.Insert) -> DmlStatement:
             new_table.set("alias", exp.TableAlias(this=exp.Identifier(this=alias, quoted=True)))
         node.set("this", exp.Schema(this=new_table, expressions=new_cols))
         _view_returning(node, mapping, view_cols, alias)
-        stmt = analyze_insert(an, node)
+        an.require(vrel, "ar" if _reads_target(node) else "a")
+        with _AsOwner(an, vrel.owner):
+            stmt = analyze_insert(an, node)
         stmt.view = vrel
         return stmt
     rel = _target_rel(an, table)
+    if _reads_target(node):
+        an.require(rel, "r")
     store = an.env.table_store(rel)
     live = rel.live_columns
     if cols_node:
@@ -523,8 +562,10 @@ def _view_target(an, node, verb):
     if getattr(vrel, "kind", None) != "v":
         return None
     base, mapping, vwhere, view_cols, _q = rewrite_view_dml(an, node, vrel, verb)
+    an.require(vrel, _PRIV[verb] + ("r" if _reads_target(node) else ""))
     alias = ident(table.args["alias"].this) if table.args.get("alias") is not None else vrel.name
     node = node.copy()
+    node.meta["helios_view"] = vrel
     new_table = base.copy()
     new_table.set("alias", exp.TableAlias(this=exp.Identifier(this=alias, quoted=True)))
     node.set("this", new_table)
@@ -557,10 +598,13 @@ def _view_target(an, node, verb):
 def analyze_update(an: Analyzer, node: exp.Update) -> DmlStatement:
     vnode = _view_target(an, node, "update")
     if vnode is not None:
-        return analyze_update(an, vnode)
+        with _AsOwner(an, vnode.meta["helios_view"].owner):
+            return analyze_update(an, vnode)
     table = node.this
     alias = ident(table.args["alias"].this) if table.args.get("alias") is not None else None
     rel = _target_rel(an, table, "update")
+    if _reads_target(node):
+        an.require(rel, "r")
     store = an.env.table_store(rel)
     frm = node.args.get("from_")
     extra = []
@@ -593,10 +637,13 @@ def analyze_update(an: Analyzer, node: exp.Update) -> DmlStatement:
 def analyze_delete(an: Analyzer, node: exp.Delete) -> DmlStatement:
     vnode = _view_target(an, node, "delete from")
     if vnode is not None:
-        return analyze_delete(an, vnode)
+        with _AsOwner(an, vnode.meta["helios_view"].owner):
+            return analyze_delete(an, vnode)
     table = node.this
     alias = ident(table.args["alias"].this) if table.args.get("alias") is not None else None
     rel = _target_rel(an, table, "delete from")
+    if _reads_target(node):
+        an.require(rel, "r")
     store = an.env.table_store(rel)
     using = node.args.get("using") or []
     scope, plan = _target_scope(an, rel, store, alias, using, node)

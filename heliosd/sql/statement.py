@@ -63,7 +63,7 @@ def prepare(env: Env, sql: str, param_types: list | None = None, tree=None, cach
     key = None
     if cache is not None and tree is None:
         key = (sql, tuple(t.oid if t is not None else 0 for t in (param_types or ())),
-               tuple(env.search_path), env.user)
+               tuple(env.search_path), env.user, getattr(env, "access_key", None))
         p = cache.get(key)
         if p is not None:
             return p
@@ -125,6 +125,9 @@ def prepare(env: Env, sql: str, param_types: list | None = None, tree=None, cach
         p.ddl = d
         p.tag = d.tag
         p.can_block = True
+    check_access = getattr(env, "check_access", None)
+    if check_access is not None and an.access and p.kind in ("query", "dml"):
+        check_access(an.access)  # table privileges (heliosd.session.access): before caching
     if an.dml_ctes and p.plan is not None:
         from ..plan import nodes as N
 

@@ -5,7 +5,7 @@ State
 =====
 
 ``cluster.advisory`` (server-wide) maps a lock key
-``(database oid, 'i8' | 'i4', k1, k2)`` to ``{"holders": {pid: counts},
+``(database oid, 'i8' | 'i4', k1, k2, branch name)`` to ``{"holders": {pid: counts},
 "waiters": [futures]}``; ``session.advisory_locks`` maps the keys a session
 holds to its own counts ``{"x": n, "s": n, "xx": n, "xs": n}`` (session /
 transaction level, exclusive / shared).  Locks are re-entrant: every
@@ -44,10 +44,14 @@ def _session():
 
 
 def _key(session, args):
+    # scoped to the database and the branch *name*: tenants never contend for
+    # (or probe) each other's locks, and a tenant's sessions share one lock
+    # space across a branch-and-swap
     db = session.db["oid"] if session.db else 0
+    br = session.branch_name
     if len(args) == 1:
-        return (db, "i8", args[0], 0)
-    return (db, "i4", args[0], args[1])
+        return (db, "i8", args[0], 0, br)
+    return (db, "i4", args[0], args[1], br)
 
 
 def _entry(cluster, key):
