@@ -937,6 +937,33 @@ class CopyIn:
             del self.buf[:self.pos]
             self.pos = 0
 
+    def _lines(self, final: bool):
+        """Every complete line now buffered (without EOL), counting line numbers;
+        at the end of the data, the unterminated tail too."""
+        buf = self.buf
+        end = buf.rfind(b"\n", self.pos)
+        if end < 0:
+            if not (final and self.pos < len(buf)):
+                return
+            lines = [bytes(buf[self.pos:])]
+            self.pos = len(buf)
+        else:
+            lines = bytes(buf[self.pos:end]).split(b"\n")
+            self.pos = end + 1
+            if final and self.pos < len(buf):
+                lines.append(bytes(buf[self.pos:]))
+                self.pos = len(buf)
+        if self.crlf is None:
+            self.crlf = lines[0].endswith(b"\r")
+        crlf = self.crlf
+        for line in lines:
+            self.lineno += 1
+            if crlf and line.endswith(b"\r"):
+                line = line[:-1]
+            yield line
+            if self.eof_marker:
+                return
+
     def _next_line(self, final: bool):
         """The next complete line (without its EOL), or None."""
         buf = self.buf
@@ -957,29 +984,43 @@ class CopyIn:
         self.lineno += 1
         return line
 
-    def _convert(self, fields, lineno, line):
-        """Raw field bytes (None = NULL) -> typed values, with PostgreSQL's errors."""
-        n = len(self.targets)
-        if len(fields) > n:
-            if n == 0 and fields == [b""]:
-                return ()
-            raise PgError("extra data after last expected column", errcodes.BAD_COPY_FILE_FORMAT,
-                          where=self._context(lineno, line))
-        if len(fields) < n:
-            raise PgError(f'missing data for column "{self.col_names[len(fields)]}"', errcodes.BAD_COPY_FILE_FORMAT,
-                          where=self._context(lineno, line))
-        tz = self.tz
+    def _decode_fields(self, fields, lineno):
+        """bytes fields -> str (UTF-8 validated, 22021 with the line's CONTEXT)."""
         out = []
-        for i, (f, raw) in enumerate(zip(self.in_funcs, fields)):
-            if raw is None:
+        for f in fields:
+            if f is None:
                 out.append(None)
                 continue
             try:
-                text = raw.decode("utf-8")
+                out.append(f.decode("utf-8"))
             except UnicodeDecodeError as e:
-                err = P.invalid_utf8(raw, e.start)
+                err = P.invalid_utf8(f, e.start)
                 err.where = self._context(lineno)
                 raise err from None
+        return out
+
+    def _convert(self, fields, lineno, line):
+        """Text fields (None = NULL) -> typed values, with PostgreSQL's errors."""
+        n = len(self.targets)
+        if len(fields) != n:
+            if len(fields) > n:
+                if n == 0 and fields == [""]:
+                    return ()
+                raise PgError("extra data after last expected column", errcodes.BAD_COPY_FILE_FORMAT,
+                              where=self._context(lineno, line))
+            raise PgError(f'missing data for column "{self.col_names[len(fields)]}"', errcodes.BAD_COPY_FILE_FORMAT,
+                          where=self._context(lineno, line))
+        tz = self.tz
+        try:
+            return [None if f is None else fn(f, tm, tz) for fn, tm, f in zip(self.in_funcs, self.typmods, fields)]
+        except Exception:
+            pass
+        # a field failed: find it and report it as PostgreSQL does
+        out = []
+        for i, (f, text) in enumerate(zip(self.in_funcs, fields)):
+            if text is None:
+                out.append(None)
+                continue
             try:
                 out.append(f(text, self.typmods[i], tz))
             except PgError as e:
@@ -995,7 +1036,7 @@ class CopyIn:
     def _check_header(self, fields, lineno, line):
         if self.st.header != "match":
             return
-        names = [None if f is None else f.decode("utf-8", "replace") for f in fields]
+        names = list(fields)
         if len(names) != len(self.col_names):
             raise PgError(f"wrong number of fields in header line: got {len(names)}, expected {len(self.col_names)}",
                           errcodes.BAD_COPY_FILE_FORMAT, where=self._context(lineno, line))
@@ -1011,20 +1052,25 @@ class CopyIn:
     def _parse_text(self, final: bool) -> None:
         delim = self.delim
         null = self.null
+        delim_s = self.st.delimiter
+        null_s = self.st.null
         pend = self.pending
-        while not self.eof_marker:
-            line = self._next_line(final)
-            if line is None:
-                return
+        for line in self._lines(final):
             if line == b"\\.":
                 self.eof_marker = True
                 return
             if b"\\" in line:
-                fields = _split_text_escaped(line, delim, null, self.lineno, self)
+                fields = self._decode_fields(_split_text_escaped(line, delim, null, self.lineno, self), self.lineno)
             else:
-                fields = line.split(delim)
-                if null in fields or not null:
-                    fields = [None if f == null else f for f in fields]
+                try:
+                    text = line.decode("utf-8")
+                except UnicodeDecodeError as e:
+                    err = P.invalid_utf8(line, e.start)
+                    err.where = self._context(self.lineno)
+                    raise err from None
+                fields = text.split(delim_s)
+                if null_s in fields or not null_s:
+                    fields = [None if f == null_s else f for f in fields]
             if self.header_pending:
                 self.header_pending = False
                 self._check_header(fields, self.lineno, line)
@@ -1076,6 +1122,7 @@ class CopyIn:
                         fields.append(f)
                 else:
                     fields.append(f)
+            fields = self._decode_fields(fields, first_lineno)
             if self.header_pending:
                 self.header_pending = False
                 self._check_header(fields, first_lineno, record)
