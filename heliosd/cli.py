@@ -32,6 +32,8 @@ def main(argv=None) -> int:
     sp.add_argument("--trust-loopback", action="store_true", default=None,
                     help="let loopback clients in without a password (needed when HELIOS_PASSWORD is unset)")
     sp.add_argument("--metrics-port", type=int, default=None, help="serve Prometheus /metrics on this port")
+    sp.add_argument("--unix-socket-dir", default=None,
+                    help="also listen on a unix socket DIR/.s.PGSQL.<port> (hba address 'local')")
     sp.add_argument("--retention", type=float, default=None,
                     help="seconds of history kept for AS OF reads (default 3600)")
     sp.add_argument("--max-connections", type=int, default=None, help="maximum client sessions (default 10000)")
@@ -50,6 +52,7 @@ def main(argv=None) -> int:
         cfg = ServerConfig.load(args.config, data_dir=args.data, host=args.host, port=args.port,
                                 tls_cert=args.tls_cert, tls_key=args.tls_key, engine=args.engine,
                                 trust_loopback=args.trust_loopback, metrics_port=args.metrics_port,
+                                unix_socket_dir=args.unix_socket_dir,
                                 retention_seconds=args.retention, max_connections=args.max_connections,
                                 shutdown_timeout=args.shutdown_timeout, log_level=args.log_level)
     except PgError as e:

@@ -135,6 +135,7 @@ class ServerConfig:
     authentication_timeout: float = 60.0
     shutdown_timeout: float = 30.0
     metrics_port: int | None = None
+    unix_socket_dir: str | None = None  # also listen on DIR/.s.PGSQL.<port> (psql "host=DIR")
     retention_seconds: float = 3600.0
     superuser: str = "helios"
     password: str | None = None

@@ -877,13 +877,21 @@ class Server:
             srv = await loop.create_server(lambda: Connection(self), h, self.config.port,
                                            reuse_address=True, backlog=4096)
             self._servers.append(srv)
+        if self.config.unix_socket_dir:
+            import os
+
+            path = os.path.join(self.config.unix_socket_dir, f".s.PGSQL.{self.config.port}")
+            if os.path.exists(path):
+                os.unlink(path)  # a stale socket of a previous run (the TCP bind above proved the port free)
+            srv = await loop.create_unix_server(lambda: Connection(self), path)
+            os.chmod(path, 0o777)  # access is decided by the hba rules ('local')
+            self._servers.append(srv)
+            self._unix_path = path
+            log.info("listening on unix socket %s", path)
         if self.config.metrics_port:
-            try:
-                from .metrics import start_metrics
-            except ImportError:
-                log.warning("metrics endpoint is not available in this build")
-            else:
-                start_metrics(self, self.config.host, self.config.metrics_port)
+            from .metrics import start_metrics
+
+            await start_metrics(self, hosts[0] or "0.0.0.0", self.config.metrics_port)
         from ..storage.vacuum import start_vacuum
 
         self._vacuum = start_vacuum(self.cluster.store, loop)
@@ -945,6 +953,13 @@ class Server:
                 pass
         if self._vacuum is not None:
             self._vacuum.cancel()
+        if getattr(self, "_unix_path", None):
+            import os
+
+            try:
+                os.unlink(self._unix_path)
+            except OSError:
+                pass
         await asyncio.sleep(0)
         self.cluster.store.engine.close()
         log.info("database system is shut down")

@@ -258,3 +258,37 @@ def test_statement_logging(tmp_path):
     assert "statement: select 'logged-statement-2'" in log
     assert "password authentication failed" in log
     assert "connection authorized" in log and "disconnection" in log
+
+
+def test_unix_socket_and_metrics(tmp_path):
+    import urllib.request
+
+    from pgserver import free_port
+
+    sock_dir = tmp_path / "sock"
+    sock_dir.mkdir()
+    mport = free_port()
+    server = HeliosServer(str(tmp_path / "data"), extra_args=["--engine", "memory", "--unix-socket-dir",
+                                                              str(sock_dir), "--metrics-port", str(mport)])
+    server.start()
+    try:
+        # unix socket: hba address 'local' (scram by default here)
+        with psycopg.connect(f"host={sock_dir} port={server.port} user={server.user} password={server.password} "
+                             "dbname=postgres") as c:
+            assert c.execute("select inet_client_addr() is null, 1").fetchone()[1] == 1
+            assert c.pgconn.host.decode() == str(sock_dir)
+        if PSQL:
+            env = dict(os.environ, PGPASSWORD=server.password)
+            r = subprocess.run([PSQL, "-X", "-At", "-h", str(sock_dir), "-p", str(server.port), "-U", server.user,
+                                "-d", "postgres", "-c", "select 'via unix'"], env=env, capture_output=True,
+                               text=True, timeout=30)
+            assert r.stdout.strip() == "via unix", r.stderr
+        with psycopg.connect(server.dsn()) as c:
+            c.execute("select 1")
+            body = urllib.request.urlopen(f"http://127.0.0.1:{mport}/metrics", timeout=5).read().decode()
+        assert "heliosd_up 1.0" in body and "heliosd_connections" in body
+        assert 'heliosd_sessions{state="idle"}' in body and "heliosd_xact_commit_total" in body
+        assert urllib.request.urlopen(f"http://127.0.0.1:{mport}/health", timeout=5).read() == b"ok\n"
+    finally:
+        server.stop()
+    assert not (sock_dir / f".s.PGSQL.{server.port}").exists()
