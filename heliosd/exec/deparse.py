@@ -72,14 +72,26 @@ class Context:
     ``colname(e)`` names a ColRef/OuterRef (already quoted/qualified as wanted);
     ``out(type, value)`` is the type's text output (session settings bound)."""
 
-    def __init__(self, colname, pretty=False, out=None):
+    def __init__(self, colname, pretty=False, out=None, indent=0):
         self.colname = colname
         self.pretty = pretty
         self.out = out or (lambda t, v: t.text_out(v))
+        self.indent = indent  # ruleutils' indentLevel where the expression starts (CASE layout)
 
 
-def deparse(e: E.Expr, ctx: Context, showimplicit: bool = False) -> str:
-    return _Deparser(ctx).expr(e, showimplicit)
+_NL = re.compile(r" *\x01(\d+)\x02")
+
+
+def finalize(text: str) -> str:
+    """Turn line-break markers into newlines + indentation, dropping the blanks before
+    them (appendContextKeyword's removeStringInfoSpaces)."""
+    return _NL.sub(lambda m: "\n" + " " * int(m.group(1)), text) if "\x01" in text else text
+
+
+def deparse(e: E.Expr, ctx: Context, showimplicit: bool = False, raw: bool = False) -> str:
+    """``raw`` keeps the line-break markers for a caller that lays out more text around them."""
+    s = _Deparser(ctx).expr(e, showimplicit)
+    return s if raw else finalize(s)
 
 
 def type_name(t, typmod=-1) -> str:
@@ -95,6 +107,14 @@ class _Deparser:
     def __init__(self, ctx: Context):
         self.ctx = ctx
         self.pretty = ctx.pretty
+        self.level = ctx.indent
+
+    def kw(self, word, before, after, plus) -> str:
+        """appendContextKeyword with PRETTYFLAG_INDENT (always on in pg_get_*def/expr)."""
+        self.level += before
+        s = f"\x01{max(self.level, 0) + plus}\x02{word}"
+        self.level = max(self.level + after, 0)
+        return s
 
     # --------------------------------------------------------- precedence
     def simple(self, node, parent) -> bool:
@@ -182,13 +202,12 @@ class _Deparser:
             body = self.paren(e.arg, e, False) + (" IS NOT " if e.negate else " IS ") + what
             return body if self.pretty else f"({body})"
         if t is E.Case:
-            parts = ["CASE"]
+            s = self.kw("CASE", 0, 4, 0)
             for c, v in e.whens:
-                parts.append(f"WHEN {self.expr(c, False)} THEN {self.expr(v, True)}")
-            if e.else_ is not None:
-                parts.append(f"ELSE {self.expr(e.else_, True)}")
-            parts.append("END")
-            return " ".join(parts)
+                s += self.kw("WHEN ", 0, 0, 0) + self.expr(c, False) + " THEN " + self.expr(v, True)
+            els = e.else_ if e.else_ is not None else E.Const(None, e.type, e.typmod)
+            s += self.kw("ELSE ", 0, 0, 0) + self.expr(els, True)
+            return s + self.kw("END", -4, 0, 0)
         if t is E.Coalesce:
             return "COALESCE(" + ", ".join(self.expr(a, True) for a in e.args) + ")"
         if t is E.MinMax:
@@ -246,15 +265,26 @@ class _Deparser:
         if oid == 1700:
             if text[:1].isdigit() and any(ch in text for ch in ".eE"):
                 return text
-            if text[:1].isdigit() and showtype >= 0:
-                return f"{text}::numeric" if self.pretty else f"({text})::numeric"
+            if showtype >= 0 and re.fullmatch(r"-?\d+", text):
+                return self._folded(text, "integer", "numeric")
             return quote_literal(text) + ("" if showtype < 0 else "::numeric")
-        if oid in (20, 21, 700, 701) and re.fullmatch(r"\d+", text) and showtype >= 0:
-            return f"{text}::{type_name(t)}" if self.pretty else f"({text})::{type_name(t)}"
+        if oid in (20, 21, 700, 701) and showtype >= 0:
+            if re.fullmatch(r"-?\d+", text):
+                return self._folded(text, "integer", type_name(t))
+            if oid in (700, 701) and re.fullmatch(r"-?\d+\.\d+", text):
+                return self._folded(text, "numeric", type_name(t))
         if t is T.UNKNOWN or showtype < 0:
             return quote_literal(text)
         tm = e.typmod if oid == 1186 else -1
         return quote_literal(text) + "::" + type_name(t, tm)
+
+    def _folded(self, text, literal_type, target) -> str:
+        """A constant heliosd folded through an implicit cast: PostgreSQL shows the literal
+        under a visible cast (``(0)::numeric``, ``('-1'::integer)::numeric``, ``(1.5)::double precision``)."""
+        inner = text if not text.startswith("-") else f"'{text}'::{literal_type}"
+        if self.pretty:
+            return f"{inner}::{target}"
+        return f"({inner})::{target}"
 
     def cast(self, e: E.Cast, showimplicit) -> str:
         if not self._shows_cast(e, showimplicit):

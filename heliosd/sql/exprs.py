@@ -391,6 +391,11 @@ def _binary(an, node, scope, sym):
         sym = _NEGATED[sym]
     left = analyze_expr(an, node.this, scope)
     right_node = node.expression
+    if isinstance(right_node, exp.Anonymous) and str(right_node.this).lower() in ("all", "any", "some") and \
+            len(right_node.expressions) == 1 and not getattr(right_node.this, "quoted", False):
+        # sqlglot reads "x <> ALL (array_expr)" as a call named ALL
+        cls = exp.All if str(right_node.this).lower() == "all" else exp.Any
+        right_node = cls(this=exp.Paren(this=right_node.expressions[0]))
     if isinstance(right_node, (exp.Any, exp.All)):
         return _any_all(an, sym, left, right_node, scope, node)
     if sym in ("~~", "~~*") and isinstance(right_node, exp.Escape):

@@ -78,10 +78,10 @@ def _view_text(ctx, cat, rel, pretty):
                 return f(v)
         except Exception:
             out = None
-        dctx = DP.Context(colname, pretty, out)
+        dctx = DP.Context(colname, pretty, out, indent=8)
 
         def dp(e, showimplicit=False):
-            return DP.deparse(e, dctx, showimplicit)
+            return DP.deparse(e, dctx, showimplicit, raw=True)
 
         targets = []
         for item in tree.expressions:
@@ -100,7 +100,10 @@ def _view_text(ctx, cat, rel, pretty):
             else:
                 parts.append(f"{text} AS {DP.quote_ident(oname)}")
         distinct = tree.args.get("distinct")
-        sql = " SELECT " + ("DISTINCT " if distinct is not None else "") + ",\n    ".join(parts)
+        sql = " SELECT " + ("DISTINCT " if distinct is not None else "")
+        for i, p in enumerate(parts):
+            # a column that starts on a line of its own (CASE) does not get the usual break
+            sql += ("" if i == 0 else "," if p.startswith("\x01") else ",\n    ") + p
         sql += "\n   FROM " + _from_text(an, tree, scope, items, dp, pretty, cat, ident)
         where = tree.args.get("where")
         if where is not None:
@@ -149,7 +152,7 @@ def _view_text(ctx, cat, rel, pretty):
         if offset is not None:
             oe = offset.expression if isinstance(offset, exp.Offset) else offset
             sql += "\n OFFSET " + dp(an.expr(oe, Scope()))
-    return sql + ";"
+    return DP.finalize(sql + ";")
 
 
 def _needs_target_parens(e):
