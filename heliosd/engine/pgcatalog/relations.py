@@ -74,9 +74,22 @@ def _system_classes():
                       relam=2 if kind == "r" else 0, relfilenode=0 if shared or kind != "r" else oid,
                       reltablespace=1664 if shared else 0, reltuples=-1.0, relhasindex=hasindex,
                       relisshared=shared, relpersistence="p", relkind=kind, relnatts=natts,
-                      relispopulated=True, relreplident="n" if kind != "r" else "d",
-                      relacl=["postgres=arwdDxt/postgres", "=r/postgres"]))
+                      relispopulated=True, relreplident="n" if kind != "r" else "d", relacl=None))
     return out
+
+
+_sys_acl_cache: dict = {}
+
+
+def _system_classes_for(su_name: str):
+    """System relations with PostgreSQL's ACL {su=arwdDxt/su,=r/su} for the bootstrap superuser's name."""
+    hit = _sys_acl_cache.get(su_name)
+    if hit is None:
+        i = maker("pg_class").index["relacl"]
+        acl = acl_text([(C.BOOTSTRAP_SUPERUSER, "arwdDxt", C.BOOTSTRAP_SUPERUSER), (0, "r", C.BOOTSTRAP_SUPERUSER)],
+                       {C.BOOTSTRAP_SUPERUSER: su_name})
+        hit = _sys_acl_cache[su_name] = [r[:i] + (acl,) + r[i + 1:] for r in _system_classes()]
+    return hit
 
 
 @functools.cache
@@ -170,7 +183,7 @@ def pg_class(ctx):
         if rel is not None and rel.acl is not None:
             row = row[:acl_i] + (acl_text(rel.acl, names),) + row[acl_i + 1:]
         rows.append(row)
-    return _system_classes() + rows
+    return _system_classes_for(names.get(C.BOOTSTRAP_SUPERUSER, "postgres")) + rows
 
 
 # ----------------------------------------------------------------- pg_attribute
