@@ -222,8 +222,11 @@ def main():
         if server is not None:
             server.stop()
     relations = {}
-    for nsp, rel, oid, kind, att, typ, typmod, notnull in rels:
+    notnull = {}
+    for nsp, rel, oid, kind, att, typ, typmod, nn in rels:
         relations.setdefault((nsp, rel), (oid, kind, []))[2].append((att, typ, typmod))
+        if nn:
+            notnull.setdefault((nsp, rel), []).append(att)
     sys.path.insert(0, REPO)
     from heliosd import config as CFG
 
@@ -238,6 +241,8 @@ def main():
         for k, v in relations.items():
             f.write(f"    {k!r}: {v!r},\n")
         f.write("}\n\n")
+        f.write("# (schema, relname) -> NOT NULL columns (system catalogs)\n")
+        f.write("NOT_NULL = {\n" + "".join(f"    {k!r}: {tuple(v)!r},\n" for k, v in notnull.items()) + "}\n\n")
         f.write("# (schema, relname, oid, relkind, reltype, relnatts, relisshared, relhasindex)\n")
         f.write("CLASSES = (\n" + "".join(f"    {tuple(r)!r},\n" for r in classes) + ")\n\n")
         for name in BKI_TABLES:

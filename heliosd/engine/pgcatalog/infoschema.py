@@ -272,10 +272,11 @@ def _system_columns(ctx):
     mk = maker("columns", IS)
     out = []
     for (nsp, relname), (oid, kind, cols) in D.RELATIONS.items():
+        nn = D.NOT_NULL.get((nsp, relname), ())
         for i, (att, toid, typmod) in enumerate(cols):
             t = _type_of(toid)
             out.append(mk(table_schema=nsp, table_name=relname, column_name=att, ordinal_position=i + 1,
-                          is_nullable=YES, data_type=_data_type(t) if t is not None else "USER-DEFINED",
+                          is_nullable=NO if att in nn else YES, data_type=_data_type(t) if t is not None else "USER-DEFINED",
                           character_maximum_length=_char_max_length(t, typmod) if t else None,
                           character_octet_length=_char_octet_length(t, typmod) if t else None,
                           numeric_precision=_numeric_precision(t, typmod) if t else None,

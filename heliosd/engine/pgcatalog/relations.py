@@ -97,9 +97,10 @@ def _system_attributes():
     mk = _attr_maker()
     out = []
     for (nsp, relname), (oid, _kind, cols) in D.RELATIONS.items():
+        nn = D.NOT_NULL.get((nsp, relname), ())
         for i, (att, toid, typmod) in enumerate(cols):
             t = T.by_oid(toid) if _known(toid) else None
-            out.append(_attr_row(mk, oid, att, toid, typmod, i + 1, t, False))
+            out.append(_attr_row(mk, oid, att, toid, typmod, i + 1, t, False, not_null=att in nn))
     return out
 
 
