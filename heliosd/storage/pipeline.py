@@ -27,7 +27,8 @@ Invariants
 5. For each written key the previous ``cur`` version moves to ``hist``
    (vacuum later drops what no snapshot, window or fork point needs), and a
    commit-log record is written in the same engine write, as are the exact
-   per-(branch, object) statistics.
+   per-(branch, object) statistics.  A commit's writes are applied in key
+   order, so lmdb appends into fresh pages instead of splitting random ones.
 6. A batch that does not fit the lmdb map is retried after the map grew; the
    growth itself happens in the event-loop thread (kv.py, "Growing the lmdb
    map"), never behind a reader's back.  Every request of a retried batch is

@@ -72,11 +72,20 @@ How BranchInfo changes stay safe for concurrent readers
   path is never followed through an lmdb view that predates the copies
   (mvcc invariant 5).
 - A scan already running keeps the old path (its levels were computed when
-  it started) and its old reader: B's data stays intact until B is
-  reclaimed, and B is reclaimed only after every transaction that was
-  running at the switch has ended (``retire_txid``).
+  it started), on its old reader or, once that reader was refreshed, on a
+  newer view (kv invariant 2): either way B's data is still there, because B
+  is reclaimed only after every transaction that was running at the switch
+  has ended (``retire_txid``).
 - Fork points: C's new fork point ``min(f_B, f_C)`` on P is the one B already
   had, so rule 3 above keeps protecting the same versions of P.
+
+4. Compacting the commit log
+===========================
+
+Commit-log records below ``min(horizon, Store.log_hold)`` lose their write
+lists (each keeps ``(time, [])``, so commit times stay known for AS OF
+TIMESTAMP and fork times): their versions live in cur/hist, and neither an
+AS OF point nor a log consumer (a standby sets ``log_hold``) needs them.
 """
 
 from __future__ import annotations
