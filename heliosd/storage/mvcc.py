@@ -427,7 +427,7 @@ class Store:
         #: background work: ("materialize", bid, obj) -> None, drained by maintenance
         self.maint_queue: dict[tuple, None] = {}
         self._maint_task = None
-        self._maint_lock = asyncio.Lock() if hasattr(asyncio, "Lock") else None
+        self._maint_lock = None  # asyncio.Lock, created on first use (maint_lock)
         self.materialize_ratio = MATERIALIZE_RATIO
         self.materialize_levels = MATERIALIZE_LEVELS
         self.auto_materialize = True
@@ -877,7 +877,7 @@ class Store:
         f = info.fork_seq
         after = b""
         while True:
-            if self.branches.get(bid) is not info or info.fork_seq != f:
+            if self.branches.get(bid) is not info or info.fork_seq != f or info.dropped:
                 return False  # structure changed under us (collapsed/dropped): try later
             r = self.engine.reader()
             try:
