@@ -355,6 +355,8 @@ GUCS: dict[str, Guc] = {g.name: g for g in [
     _g("check_function_bodies", "on", kind="bool"),
     _g("default_tablespace", ""),
     _g("default_table_access_method", "heap"),
+    _g("synchronize_seqscans", "on", kind="bool"),
+    _g("default_toast_compression", "pglz", kind="enum", choices=("pglz", "lz4")),
     _g("temp_tablespaces", ""),
     _g("default_with_oids", "off", kind="bool"),
     _g("escape_string_warning", "on", kind="bool"),

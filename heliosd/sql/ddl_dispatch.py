@@ -339,7 +339,12 @@ def create_sequence(an: Analyzer, tree: exp.Create) -> DdlStatement:
     sname = ident(target.args["db"]) if target.args.get("db") else None
     ine = bool(tree.args.get("exists"))
     opts = _seq_opts_from_props(tree.args.get("properties"))
-    return _create_sequence_run(an, name, sname, ine, opts)
+    type_ = None
+    if isinstance(tree.args.get("expression"), exp.DataType):  # CREATE SEQUENCE s AS integer
+        from .types_sql import datatype_to_type
+
+        type_ = datatype_to_type(tree.args["expression"])[0]
+    return _create_sequence_run(an, name, sname, ine, opts, type_)
 
 
 def _create_sequence_run(an, name, sname, ine, opts, type_=None):
@@ -441,7 +446,10 @@ def alter_sequence_text(an, sql: str) -> DdlStatement:
             else:
                 t1 = p.ident()
                 p.accept_op(".")
-                owned = (t1, p.ident())
+                t2 = p.ident()
+                owned = (t1, t2)
+                if p.accept_op("."):  # schema.table.column (pg_dump writes it so)
+                    owned = (t2, p.ident(), t1)
         elif p.accept("AS"):
             opts["as"] = p.ident()
         else:
@@ -473,7 +481,7 @@ def alter_sequence_text(an, sql: str) -> DdlStatement:
         if owned == "none":
             sd.owned_by = None
         elif owned is not None:
-            orel = cat.find_relation(owned[0], None, ctx.search_path)
+            orel = cat.find_relation(owned[0], owned[2] if len(owned) > 2 else None, ctx.search_path)
             if orel is None:
                 raise PgError(f'relation "{owned[0]}" does not exist', errcodes.UNDEFINED_TABLE)
             col = orel.column(owned[1])

@@ -897,6 +897,10 @@ def _bracket(an, node: exp.Bracket, scope):
                 ie = E.Const(int(ix.this) + 1, T.INT4)
             cur = make_op(an, "->", [cur, ie])
         return cur
+    if base.type is T.NAME and len(idxs) == 1 and not isinstance(idxs[0], exp.Slice):
+        # name is a fixed char array (raw_array_subscript_handler): name[i] is its i-th byte, from 0
+        ie = _index_expr(an, idxs[0], scope)
+        return E.Func(_name_byte, [base, ie], T.CHAR, name="subscript")
     zero_based = base.type.oid in (22, 30)  # int2vector / oidvector: lists with lower bound 0
     if zero_based:
         base = R.coerce(base, T.INT2_ARRAY if base.type.oid == 22 else T.OID_ARRAY)
@@ -923,6 +927,13 @@ def _bracket(an, node: exp.Bracket, scope):
     is_slice = any(slices)
     fn = _mk_subscript(slices)
     return E.Func(fn, args, base.type if is_slice else et, name="subscript")
+
+
+def _name_byte(s, i):
+    if s is None or i is None:
+        return None
+    b = s.encode()
+    return chr(b[i]) if 0 <= i < len(b) else ""
 
 
 def _index_expr(an, ix, scope):

@@ -60,6 +60,15 @@ def datatype_info(dt):
         return at, tm, None
     if this == exp.DataType.Type.USERDEFINED:
         kind = dt.args.get("kind")
+        if isinstance(kind, exp.Dot) and isinstance(kind.expression, exp.Identifier) and \
+                str(kind.this).lower() == "pg_catalog":
+            kind = kind.expression  # pg_catalog."char", pg_catalog.int4
+        if isinstance(kind, exp.Identifier) and kind.quoted and not dt.expressions:
+            # a quoted name is a pg_type name as is: "char" is the one-byte type, not character(1)
+            try:
+                return T.by_name(kind.this), -1, None
+            except PgError:
+                pass
         name = kind.this if isinstance(kind, exp.Identifier) and kind.quoted else str(kind).lower() \
             if kind is not None else dt.sql("postgres").lower()
         name = name.strip('"')

@@ -536,8 +536,13 @@ def pg_depend(ctx):
             if not c.dropped and (c.default is not None or c.generated):
                 out.append((PG_ATTRDEF, attrdef_oid(r.oid, c.attnum), 0, PG_CLASS, r.oid, c.attnum, "a"))
                 seq = cat.sequences_owned.get((r.oid, c.attnum))
-                if seq is not None and c.default and "nextval" in c.default:
+                if seq is not None and c.default and "nextval" in c.default.lower():
                     out.append((PG_ATTRDEF, attrdef_oid(r.oid, c.attnum), 0, PG_CLASS, seq.oid, 0, "n"))
+        if r.kind in ("v", "m"):
+            ro = rule_oid(r.oid)
+            out.append((2618, ro, 0, PG_CLASS, r.oid, 0, "i"))
+            for ref in view_references(ctx, cat, r):
+                out.append((2618, ro, 0, PG_CLASS, ref, 0, "n"))
     for c in sorted(cat.constraints.values(), key=lambda c: c.oid):
         for a in c.columns:
             out.append((PG_CONSTRAINT, c.oid, 0, PG_CLASS, c.table, a, "a"))
@@ -548,6 +553,57 @@ def pg_depend(ctx):
             for a in c.ref_columns:
                 out.append((PG_CONSTRAINT, c.oid, 0, PG_CLASS, c.ref_table, a, "n"))
     return out
+
+
+REWRITE_BASE = 0x60000000
+
+
+def rule_oid(view_oid: int) -> int:
+    return (REWRITE_BASE + view_oid) & 0xFFFFFFFF
+
+
+def view_references(ctx, cat, rel) -> list[int]:
+    """OIDs of the relations a view's query reads (its _RETURN rule's dependencies)."""
+    key = ("pgcat", "view_refs", rel.oid)
+    hit = cat.cache.get(key)
+    if hit is not None:
+        return hit
+    out = []
+    try:
+        from sqlglot import exp
+
+        from ...sql.parser import parse_sql
+
+        tree = parse_sql(rel.view_sql)
+        ctes = {c.alias_or_name.lower() for c in tree.find_all(exp.CTE)} if hasattr(tree, "find_all") else set()
+        ns = cat.namespaces.get(rel.namespace)
+        path = ["pg_catalog", ns.name if ns else "public", "public"]
+        for t in tree.find_all(exp.Table):
+            if not isinstance(t.this, exp.Identifier):
+                continue
+            name = t.this.this if t.this.quoted else t.this.this.lower()
+            db = t.args.get("db")
+            schema = (db.this if db.quoted else db.this.lower()) if isinstance(db, exp.Identifier) else None
+            if schema is None and name in ctes:
+                continue
+            try:
+                r = cat.find_relation(name, schema, path)
+            except Exception:
+                r = None
+            if r is not None and r.oid not in out:
+                out.append(r.oid)
+    except Exception:
+        out = []
+    cat.cache[key] = out
+    return out
+
+
+@relation("pg_rewrite", memo="catalog")
+def pg_rewrite(ctx):
+    """The _RETURN rule of every view (the rule itself is the view's stored query)."""
+    cat = catalog(ctx)
+    return [(rule_oid(r.oid), "_RETURN", r.oid, "1", "O", True, None, node_ref("viewquery", r.oid))
+            for r in sorted(cat.relations.values(), key=lambda r: r.oid) if r.kind in ("v", "m")]
 
 
 @relation("pg_sequence", memo="catalog")
@@ -569,3 +625,19 @@ def relation_acl(rel):
     if rel.acl is not None:
         return rel.acl
     return [(rel.owner, ALL_PRIVS.get(rel.kind, "arwdDxt"), rel.owner, "")]
+
+
+@relation("pg_init_privs")
+def pg_init_privs(ctx):
+    """The initial privileges of the system objects (so pg_dump does not dump them)."""
+    cat = catalog(ctx)
+    names = role_names(ctx)
+    out = []
+    for oid in (C.PG_CATALOG_NS, C.INFORMATION_SCHEMA_NS):
+        ns = cat.namespaces.get(oid)
+        if ns is not None:
+            out.append((oid, PG_NAMESPACE, 0, "i", acl_text(namespace_acl(ns), names)))
+    i = maker("pg_class").index["relacl"]
+    for row in _system_classes_for(names.get(C.BOOTSTRAP_SUPERUSER, "postgres")):
+        out.append((row[0], PG_CLASS, 0, "i", row[i]))
+    return out

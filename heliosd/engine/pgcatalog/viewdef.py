@@ -51,6 +51,9 @@ def _view_text(ctx, cat, rel, pretty):
         raise ValueError("unsupported view query")
     s = _session(ctx)
     env = s.env_for(cat)
+    from ...exec.functions.pgcatalog_names import search_path as _session_path
+
+    out_path = list(_session_path())  # relation names print as visible from the session
     path = _snippet_path(cat, rel)
     env.search_path = path
     an = Analyzer(env)
@@ -104,7 +107,7 @@ def _view_text(ctx, cat, rel, pretty):
         for i, p in enumerate(parts):
             # a column that starts on a line of its own (CASE) does not get the usual break
             sql += ("" if i == 0 else "," if p.startswith("\x01") else ",\n    ") + p
-        sql += "\n   FROM " + _from_text(an, tree, scope, items, dp, pretty, cat, ident)
+        sql += "\n   FROM " + _from_text(an, tree, scope, items, dp, pretty, cat, ident, out_path)
         where = tree.args.get("where")
         if where is not None:
             sql += "\n  WHERE " + dp(an.expr(where.this, scope))
@@ -159,14 +162,15 @@ def _needs_target_parens(e):
     return False
 
 
-def _rel_text(cat, node, ident):
+def _rel_text(cat, node, ident, out_path):
     from ...exec import deparse as DP
-    from ...exec.functions.pgcatalog_names import lookup_relation, regclass_out
+    from ...exec.functions.pgcatalog_names import lookup_relation, regclass_out, snippet_path
 
     name = ident(node.this)
     schema = ident(node.args["db"]) if node.args.get("db") else None
     oid = lookup_relation(f"{DP.quote_ident(schema)}.{DP.quote_ident(name)}" if schema else DP.quote_ident(name))
-    text = regclass_out(oid)
+    with snippet_path(out_path):  # qualified unless visible from the session
+        text = regclass_out(oid)
     alias = node.args.get("alias")
     real = cat.relations.get(oid)
     real_name = real.name if real is not None else name
@@ -175,18 +179,18 @@ def _rel_text(cat, node, ident):
     return text
 
 
-def _from_text(an, tree, scope, items, dp, pretty, cat, ident):
+def _from_text(an, tree, scope, items, dp, pretty, cat, ident, out_path):
     frm = tree.args.get("from_")
     joins = tree.args.get("joins") or []
     first = frm.this
     if not isinstance(first, exp.Table):
         raise ValueError("unsupported FROM item")
-    text = _rel_text(cat, first, ident)
+    text = _rel_text(cat, first, ident, out_path)
     extra = frm.expressions or []
     for x in extra:
         if not isinstance(x, exp.Table):
             raise ValueError("unsupported FROM item")
-        text += ",\n    " + _rel_text(cat, x, ident)
+        text += ",\n    " + _rel_text(cat, x, ident, out_path)
     for j in joins:
         if not isinstance(j.this, exp.Table):
             raise ValueError("unsupported join item")
@@ -198,7 +202,7 @@ def _from_text(an, tree, scope, items, dp, pretty, cat, ident):
             word = f"{side} JOIN"
         else:
             word = "JOIN"
-        rt = _rel_text(cat, j.this, ident)
+        rt = _rel_text(cat, j.this, ident, out_path)
         on = j.args.get("on")
         cond = ""
         if on is not None:

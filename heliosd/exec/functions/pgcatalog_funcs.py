@@ -690,3 +690,70 @@ def pg_describe_object(classid, objid, objsubid):
 
 
 _f("pg_describe_object", [T.OID, T.OID, T.INT4], T.TEXT, pg_describe_object)
+
+
+# ----------------------------------------------------------------- ACL helpers (pg_dump)
+
+_ACL_DEFAULTS = {"r": [("o", "arwdDxt")], "s": [("o", "rwU")], "d": [("p", "Tc"), ("o", "CTc")],
+                 "f": [("p", "X"), ("o", "X")], "l": [("p", "U"), ("o", "U")], "n": [("o", "UC")],
+                 "T": [("p", "U"), ("o", "U")], "t": [("o", "C")], "F": [("o", "U")], "S": [("o", "U")],
+                 "L": [("o", "rw")], "p": [], "c": []}
+
+
+def acldefault(kind, owner):
+    from ...engine.pgcatalog._base import acl_text
+
+    spec = _ACL_DEFAULTS.get(kind)
+    if spec is None:
+        raise PgError(f"unrecognized object type abbreviation: {kind}", errcodes.INVALID_PARAMETER_VALUE)
+    ents = [(0 if who == "p" else owner, privs, owner) for who, privs in spec]
+    names = {}
+    r = NM._role_txn(lambda txn: __import__("heliosd.engine.cluster", fromlist=["get_role"]).get_role(txn, owner))
+    names[owner] = r["name"] if r else str(owner)
+    return acl_text(ents, names)
+
+
+_f("acldefault", [T.CHAR, T.OID], T.ACLITEM_ARRAY, acldefault)
+
+
+def aclexplode(acl):
+    """(grantor, grantee, privilege_type, is_grantable) of an aclitem[] (text form)."""
+    from ...engine.pgcatalog._base import LETTER_ORDER
+
+    names = {"a": "INSERT", "r": "SELECT", "w": "UPDATE", "d": "DELETE", "D": "TRUNCATE", "x": "REFERENCES",
+             "t": "TRIGGER", "X": "EXECUTE", "U": "USAGE", "C": "CREATE", "T": "TEMPORARY", "c": "CONNECT",
+             "s": "SET", "A": "ALTER SYSTEM"}
+    out = []
+    for item in acl or ():
+        if item is None:
+            continue
+        who, _, rest = item.partition("=")
+        privs, _, grantor = rest.partition("/")
+        grantee = 0 if who == "" else NM.lookup_role(who.strip('"'), missing_ok=True) or 0
+        gr = NM.lookup_role(grantor.strip('"'), missing_ok=True) or 0
+        i = 0
+        while i < len(privs):
+            ch = privs[i]
+            go = i + 1 < len(privs) and privs[i + 1] == "*"
+            if ch in LETTER_ORDER:
+                out.append((gr, grantee, names.get(ch, ch), go))
+            i += 2 if go else 1
+    return out
+
+
+_ae = _f("aclexplode", [T.ACLITEM_ARRAY], T.RECORD, aclexplode, retset=True)
+_ae.out_columns = [("grantor", T.OID), ("grantee", T.OID), ("privilege_type", T.TEXT), ("is_grantable", T.BOOL)]
+
+
+def pg_options_to_table(opts):
+    out = []
+    for o in opts or ():
+        if o is None:
+            continue
+        k, _, v = o.partition("=")
+        out.append((k, v))
+    return out
+
+
+_ot = _f("pg_options_to_table", [T.TEXT_ARRAY], T.RECORD, pg_options_to_table, retset=True)
+_ot.out_columns = [("option_name", T.TEXT), ("option_value", T.TEXT)]
