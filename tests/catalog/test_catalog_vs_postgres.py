@@ -121,3 +121,17 @@ def test_query_matches_postgres(both, sql):
     want = _fetch(want_dsn, sql)
     got = _fetch(got_dsn, sql)
     assert got == want
+
+
+PSQL_COMMANDS = [r"\d billing.invoices", r"\d+ billing.invoices", r"\d billing.lines", r"\d+ billing.lines",
+                 r"\d billing.inv_expr", r"\d billing.inv_partial", r"\d billing.inv_lower", r"\di billing.*",
+                 r"\dt billing.*", r"\d billing.invoices_id_seq", r"\dn", r"\dd billing.*", r"\ds billing.*",
+                 r"\d billing.invoices_code_currency_key"]
+
+
+@pytest.mark.parametrize("command", PSQL_COMMANDS)
+def test_psql_matches_postgres(both, saas_heliosd, saas_pg15, command):
+    h, pg = saas_heliosd, saas_pg15
+    got = Q.normalize(Q.run_psql(h.host, h.port, h.user, h.password, Q.DBNAME, command), owner=h.user)
+    want = Q.normalize(Q.run_psql(pg.host, pg.port, pg.user, "", Q.DBNAME, command))
+    assert got == want, "\n".join(["expected:"] + want + ["got:"] + got)

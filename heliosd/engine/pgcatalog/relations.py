@@ -230,14 +230,16 @@ def user_attributes(ctx):
         if r.kind == "i" and r.index is not None:
             tbl = cat.relations.get(r.index.table)
             keys = list(r.index.keys) + [C.IndexKey(attnum=a) for a in r.index.include]
+            used = set()
             for i, k in enumerate(keys):
                 col = tbl.column_by_attnum(k.attnum) if tbl is not None and k.attnum else None
+                name = _unique_name(col.name if col is not None else _index_expr_name(k.expr), used)
                 if col is not None:
-                    out.append(_attr_row(mk, r.oid, col.name, col.type_oid, col.typmod, i + 1, col.type, False,
+                    out.append(_attr_row(mk, r.oid, name, col.type_oid, col.typmod, i + 1, col.type, False,
                                          collation=col.collation or None))
                 else:
                     toid, typmod = index_expr_type(ctx, cat, r, i)
-                    out.append(_attr_row(mk, r.oid, "expr" if i == 0 else f"expr{i}", toid, typmod, i + 1,
+                    out.append(_attr_row(mk, r.oid, name, toid, typmod, i + 1,
                                          T.by_oid(toid) if _known(toid) else None, False))
             continue
         for c in r.columns:
@@ -252,6 +254,29 @@ def user_attributes(ctx):
                                  collation=c.collation or None, has_missing=bool(c.has_missing)))
     cat.cache[key] = out
     return out
+
+
+def _index_expr_name(sql) -> str:
+    """FigureIndexColname: a function call's name, a cast's type name, else "expr"."""
+    try:
+        from ...sql.analyze import _default_name
+        from ...sql.parser import parse_sql
+
+        n = _default_name(parse_sql(f"SELECT {sql}").expressions[0])
+        return "expr" if n == "?column?" else n
+    except Exception:
+        return "expr"
+
+
+def _unique_name(name, used) -> str:
+    """ChooseIndexColumnNames: a repeated name gets 1, 2... appended."""
+    cur = name
+    i = 1
+    while cur in used:
+        cur = f"{name}{i}"
+        i += 1
+    used.add(cur)
+    return cur
 
 
 def index_expr_type(ctx, cat, irel, i):
