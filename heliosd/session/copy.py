@@ -811,6 +811,7 @@ class CopyIn:
         self.delim = st.delimiter.encode()
         self.null = st.null.encode()
         self.crlf = None
+        self._carry = None  # text format: a line whose newline was escaped, waiting for the rest
         if st.format == "csv":
             self.quote = st.quote.encode()
             self.escape = st.escape.encode()
@@ -944,25 +945,45 @@ class CopyIn:
         end = buf.rfind(b"\n", self.pos)
         if end < 0:
             if not (final and self.pos < len(buf)):
+                if final and self._carry is not None:
+                    self.lineno += 1
+                    line, self._carry = self._carry, None
+                    yield line + b"\n"
                 return
             lines = [bytes(buf[self.pos:])]
+            tail = 0  # index of an unterminated last line
             self.pos = len(buf)
         else:
             lines = bytes(buf[self.pos:end]).split(b"\n")
+            tail = -1
             self.pos = end + 1
             if final and self.pos < len(buf):
                 lines.append(bytes(buf[self.pos:]))
+                tail = len(lines) - 1
                 self.pos = len(buf)
         if self.crlf is None:
             self.crlf = lines[0].endswith(b"\r")
         crlf = self.crlf
-        for line in lines:
-            self.lineno += 1
+        carry = self._carry
+        for i, line in enumerate(lines):
             if crlf and line.endswith(b"\r"):
                 line = line[:-1]
+            if carry is not None:
+                line = carry + b"\n" + line
+                carry = None
+            if i != tail and line.endswith(b"\\") and (len(line) - len(line.rstrip(b"\\"))) % 2 == 1:
+                # a backslash escapes the newline: the field goes on on the next line
+                carry = line
+                continue
+            self.lineno += 1
             yield line
             if self.eof_marker:
-                return
+                break
+        if final and carry is not None and not self.eof_marker:
+            self.lineno += 1
+            yield carry + b"\n"  # the data ended right after an escaped newline
+            carry = None
+        self._carry = carry
 
     def _next_line(self, final: bool):
         """The next complete line (without its EOL), or None."""

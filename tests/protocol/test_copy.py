@@ -288,3 +288,14 @@ def test_copy_to_stdout_binary_header_and_trailer(heliosd):
     with psycopg.connect(heliosd.dsn(), autocommit=True) as c:
         blob = copy_out(c, "copy (select 1::int4 where false) to stdout (format binary)")
         assert blob == b"PGCOPY\n\xff\r\n\x00" + struct.pack("!ii", 0, 0) + b"\xff\xff"
+
+
+def test_copy_text_escaped_newlines_match_postgres(pair):
+    h, p, t = pair
+    data = "1\tfoo\\\nbar\n2\tends with backslash \\\\\n3\ttwo\\\n\\\nbreaks\n4\tlast\\\n"
+    for c in (h, p):
+        for chunk in (1, 5, 1000):
+            c.execute(f"truncate {t}")
+            copy_in(c, f"copy {t} (id, name) from stdin", data, chunk=chunk)
+    q = f"copy (select id, name from {t} order by id) to stdout csv"
+    assert copy_out(h, q) == copy_out(p, q)
