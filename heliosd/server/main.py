@@ -656,6 +656,10 @@ class Connection(asyncio.Protocol):
                           errcodes.PROTOCOL_VIOLATION)
         params = []
         tz = s.tz()
+        from ..exec import runtime  # reg* parameters (regclass...) resolve names in this session's catalog
+
+        runtime.state.session = s
+        runtime.state.ctx = None
         where = (f'portal "{ev.portal}"' if ev.portal else "unnamed portal") + " parameter $%d"
         for i, (raw, t) in enumerate(zip(ev.params, p.param_types)):
             fmt = fmts[0] if len(fmts) == 1 else (fmts[i] if fmts else 0)

@@ -44,7 +44,8 @@ def current_catalog():
     """(catalog, txn) of the running statement / session, or (None, None)."""
     st = runtime.state
     ctx = st.ctx
-    if ctx is not None and getattr(ctx, "catalog", None) is not None:
+    if ctx is not None and getattr(ctx, "catalog", None) is not None and \
+            (st.session is None or getattr(ctx, "session", None) in (None, st.session)):
         return ctx.catalog, ctx.txn
     s = st.session
     if s is not None and getattr(s, "txn", None) is not None and s.branch_id is not None:
