@@ -43,6 +43,8 @@ def bki_procs():
     by_sig = {}
     by_oid = {}
     for r in D.PROC_ROWS:
+        if r[25] is None:  # prosrc: stored only when it differs from proname
+            r = r[:25] + (r[1],) + r[26:]
         by_sig.setdefault((r[1], tuple(r[19])), r)
         by_oid[r[0]] = r
     return by_sig, by_oid
