@@ -92,11 +92,13 @@ def _context(ctx, rel, pretty, qualify=None):
             bo = s.get_guc("bytea_output")
             ist = s.get_guc("IntervalStyle")
 
-            def out(t, v, _c={}):
+            def _out(t, v, _c={}):
                 f = _c.get(t.oid)
                 if f is None:
                     f = _c[t.oid] = t.text_out_for(tz, efd, bo, ist)
                 return f(v)
+
+            out = _out
         except Exception:
             out = None
     return DP.Context(colname, pretty, out)

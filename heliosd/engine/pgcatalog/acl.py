@@ -76,7 +76,7 @@ def check_acl(ctx, role_oid: int, owner: int, acl, wanted: list[tuple[str, bool]
         return True
     for letter, go in wanted:
         for ent in acl or ():
-            grantee, privs, _grantor = ent[0], ent[1], ent[2]
+            grantee, privs = ent[0], ent[1]
             gopts = ent[3] if len(ent) > 3 else ""
             if grantee != 0 and grantee not in mine:
                 continue

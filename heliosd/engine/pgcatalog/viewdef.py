@@ -73,12 +73,14 @@ def _view_text(ctx, cat, rel, pretty):
         try:
             tz = s.tz()
 
-            def out(t, v, _c={}):
+            def _out(t, v, _c={}):
                 f = _c.get(t.oid)
                 if f is None:
                     f = _c[t.oid] = t.text_out_for(tz, int(s.get_guc("extra_float_digits")),
                                                    s.get_guc("bytea_output"), s.get_guc("IntervalStyle"))
                 return f(v)
+
+            out = _out
         except Exception:
             out = None
         dctx = DP.Context(colname, pretty, out, indent=8)

@@ -27,7 +27,7 @@ from ... import errcodes
 from ... import types as T
 from ...errors import PgError
 from .. import runtime
-from . import register, register_window  # noqa: F401
+from . import register
 from . import pgcatalog_names as NM
 
 
