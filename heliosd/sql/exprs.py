@@ -940,6 +940,10 @@ def _index_expr(an, ix, scope):
     if isinstance(ix, exp.Literal) and not ix.is_string:
         # sqlglot's postgres dialect shifts integer literals to 0-based; undo
         return E.Const(int(ix.this) + 1, T.INT4)
+    if isinstance(ix, exp.Neg) and isinstance(ix.this, exp.Literal) and not ix.this.is_string and \
+            ix.this.this.isdigit():
+        # ... and x[0] arrives as Neg(1)
+        return E.Const(-int(ix.this.this) + 1, T.INT4)
     e = analyze_expr(an, ix, scope)
     return R.coerce(e, T.INT4)
 

@@ -135,3 +135,32 @@ def test_psql_matches_postgres(both, saas_heliosd, saas_pg15, command):
     got = Q.normalize(Q.run_psql(h.host, h.port, h.user, h.password, Q.DBNAME, command), owner=h.user)
     want = Q.normalize(Q.run_psql(pg.host, pg.port, pg.user, "", Q.DBNAME, command))
     assert got == want, "\n".join(["expected:"] + want + ["got:"] + got)
+
+
+def _inspect_billing(url):
+    sqlalchemy = pytest.importorskip("sqlalchemy")
+    eng = sqlalchemy.create_engine(url)
+    try:
+        i = sqlalchemy.inspect(eng)
+        out = {"tables": sorted(i.get_table_names(schema="billing"))}
+        for t in out["tables"]:
+            out[t] = {
+                "comment": i.get_table_comment(t, schema="billing"),
+                "checks": sorted((c["name"], c["sqltext"]) for c in i.get_check_constraints(t, schema="billing")),
+                "columns": [(c["name"], str(c["type"]), c["nullable"], c["default"], c.get("comment"),
+                             c.get("autoincrement")) for c in i.get_columns(t, schema="billing")],
+                "pk": i.get_pk_constraint(t, schema="billing"),
+                "fks": i.get_foreign_keys(t, schema="billing"),
+                "indexes": sorted(i.get_indexes(t, schema="billing"), key=lambda x: x["name"]),
+                "uniques": i.get_unique_constraints(t, schema="billing"),
+            }
+        return out
+    finally:
+        eng.dispose()
+
+
+def test_sqlalchemy_inspector_matches_postgres(both, saas_heliosd, saas_pg15):
+    h, pg = saas_heliosd, saas_pg15
+    got = _inspect_billing(f"postgresql+psycopg://{h.user}:{h.password}@{h.host}:{h.port}/{Q.DBNAME}")
+    want = _inspect_billing(f"postgresql+psycopg://{pg.user}@{pg.host}:{pg.port}/{Q.DBNAME}")
+    assert got == want

@@ -757,3 +757,22 @@ def pg_options_to_table(opts):
 
 _ot = _f("pg_options_to_table", [T.TEXT_ARRAY], T.RECORD, pg_options_to_table, retset=True)
 _ot.out_columns = [("option_name", T.TEXT), ("option_value", T.TEXT)]
+
+
+# ----------------------------------------------------------------- int2vector / oidvector bounds
+# These catalog vectors are arrays with lower bound 0 (pg_index.indkey[0] is the first key);
+# heliosd's arrays always start at 1, so the bound-sensitive functions get exact overloads.
+
+
+def _vec_subscripts(v, dim, reverse=False):
+    if v is None or dim != 1 or not v:
+        return []
+    r = range(0, len(v))
+    return list(reversed(r)) if reverse else list(r)
+
+
+for _vt in (T.INT2VECTOR, T.OIDVECTOR):
+    _f("generate_subscripts", [_vt, T.INT4], T.INT4, _vec_subscripts, vol="i", retset=True)
+    _f("generate_subscripts", [_vt, T.INT4, T.BOOL], T.INT4, _vec_subscripts, vol="i", retset=True)
+    _f("array_lower", [_vt, T.INT4], T.INT4, lambda v, d: 0 if d == 1 and v else None, vol="i")
+    _f("array_upper", [_vt, T.INT4], T.INT4, lambda v, d: len(v) - 1 if d == 1 and v else None, vol="i")
