@@ -29,3 +29,8 @@ CREATE TABLE billing.lines (
 );
 COMMENT ON TABLE billing.invoices IS 'customer invoices';
 COMMENT ON COLUMN billing.invoices.amount IS 'gross amount';
+CREATE VIEW billing.v_open AS
+  SELECT i.id AS invoice, i.amount * 2 AS double_amount, l.n, i.status
+  FROM billing.invoices i JOIN billing.lines l ON l.invoice_id = i.id LEFT JOIN public.projects p ON p.id = l.n
+  WHERE i.status IN ('open', 'paid') AND NOT i.flag
+  ORDER BY 1 DESC LIMIT 10;

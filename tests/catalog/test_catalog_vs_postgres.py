@@ -29,6 +29,7 @@ QUERIES = [
     "SELECT schemaname, tablename, indexname, indexdef FROM pg_indexes WHERE schemaname IN ('public', 'billing') "
     "ORDER BY 1, 3",
     "SELECT pg_get_viewdef('open_tasks'::regclass), pg_get_viewdef('open_tasks'::regclass, true)",
+    "SELECT pg_get_viewdef('billing.v_open'::regclass), pg_get_viewdef('billing.v_open'::regclass, true)",
     "SELECT schemaname, viewname, definition FROM pg_views WHERE schemaname = 'public'",
     # pg_class / pg_attribute / pg_type facts
     "SELECT relname, relkind, relnatts, relchecks, relhasindex, relpersistence, relreplident, "

@@ -212,7 +212,7 @@ def _from_text(an, tree, scope, items, dp, pretty, cat, ident, out_path):
             cond = f" ON {c}" if pretty else f" ON ({c})"
         elif j.args.get("using"):
             cond = " USING (" + ", ".join(ident(u) for u in j.args["using"]) + ")"
-        text = text + f"\n      {word} {rt}{cond}"
+        text = text + f"\n     {word} {rt}{cond}"
         if not pretty:
             text = "(" + text + ")"
     return text
