@@ -851,8 +851,8 @@ class Analyzer:
         cond = None
         if natural or using:
             if natural:
-                lnames = [n for it in left_items if not it.hidden for n in it.names]
-                rnames = [n for it in right_items for n in it.names]
+                lnames = [n for it in left_items if not it.hidden for n in it.names if not n.startswith("\x00")]
+                rnames = [n for it in right_items for n in it.names if not n.startswith("\x00")]
                 names = [n for n in _dedup(lnames) if n in rnames]
             else:
                 names = [ident(u) for u in using]

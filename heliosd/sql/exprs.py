@@ -301,8 +301,9 @@ def _column(an, node: exp.Column, scope):
                 if it is not None and getattr(it, "scalar_fn", False) and len(it.names) == 1:
                     return resolve_column(an, it.names[0], name, scope, node)
                 if it is not None:
-                    items = [E.ColRef(it.offset + i, it.types[i], it.typmods[i], n) for i, n in enumerate(it.names)]
-                    return E.RowExpr(items, T.RECORD, names=list(it.names))
+                    items = [E.ColRef(it.offset + i, it.types[i], it.typmods[i], n) for i, n in enumerate(it.names)
+                             if not n.startswith("\x00")]
+                    return E.RowExpr(items, T.RECORD, names=[n for n in it.names if not n.startswith("\x00")])
                 s = s.parent
         raise
 
