@@ -445,6 +445,21 @@ def _check(session, cat, rel, letters: str) -> None:
         check(session, session.txn, cat, [(rel, letters, None)])
 
 
+async def _branch_write_lock(s) -> None:
+    """COPY FROM writes to the branch: hold its write lock in SHARE mode
+    (session.branch_write_lock), waiting while a fork of it is in progress."""
+    from ..exec.context import ExecContext
+    from ..storage.locks import SHARE
+    from .session import branch_write_lock
+
+    while True:
+        try:
+            s.txn.lock(branch_write_lock(s.branch_id), SHARE)
+            return
+        except WouldBlock as wb:
+            await s._wait_lock(wb.waiter, ExecContext(s.txn, s.branch_id, None, None, session=s))
+
+
 def _lookup_table(session, cat, st: CopyStmt):
     from ..sql.analyze import Analyzer
 
@@ -677,6 +692,7 @@ async def _copy_from(s, st: CopyStmt) -> None:
         what = {"v": "view", "S": "sequence", "m": "materialized view"}.get(kind, "non-table relation")
         raise PgError(f'cannot copy to {what} "{rel.name}"', errcodes.WRONG_OBJECT_TYPE)
     _check(s, cat, rel, "a")
+    await _branch_write_lock(s)
     store = s.table_store(rel, cat)
     ci = CopyIn(s, st, rel, store, cat)
     s.out.append(P.copy_in_response(len(ci.targets), st.format == "binary"))

@@ -52,7 +52,7 @@ from ..exec.context import ExecContext
 from ..exec.dml import FkActions
 from ..sql.analyze import Env
 from ..sql.statement import Prepared, prepare
-from ..storage.locks import WouldBlock
+from ..storage.locks import SHARE, WouldBlock
 from ..wire import protocol as P
 
 log = logging.getLogger("heliosd.session")
@@ -977,6 +977,7 @@ class Session:
         sp = txn.savepoint()
         phys = p.get_physical()
         waits = 0
+        writes = p.kind == "dml" or (p.can_block and not p.has_locks)
         while True:
             txn.new_statement()
             ctx = self._new_ctx(p, params)
@@ -988,6 +989,8 @@ class Session:
                 enc = self.row_encoders(p.columns, portal.result_formats if portal else [])
             n = 0
             try:
+                if writes:
+                    txn.lock(branch_write_lock(self.branch_id), SHARE)
                 last = time.monotonic()
                 gen = phys.root.run(ctx)
                 out = self.out
@@ -1124,6 +1127,7 @@ class Session:
             ctx = ExecContext(txn, self.branch_id, None, None, session=self)
             self.bind_runtime(ctx)
             try:
+                txn.lock(branch_write_lock(self.branch_id), SHARE)
                 tag = p.ddl.run(dctx)
                 ctx.run_fk_checks()
             except WouldBlock as wb:
@@ -1207,6 +1211,18 @@ class Session:
             from ..exec.functions import advisory
 
             advisory.release(self, xact_only=False)
+
+
+def branch_write_lock(bid: int) -> bytes:
+    """Lock name of a branch's write lock (docs/branches.md, "Branch write lock").
+
+    Every statement that writes to a branch (DML, DDL, COPY FROM) holds it in
+    SHARE mode until its transaction ends; CREATE BRANCH c FROM p takes p's in
+    EXCLUSIVE mode: the fork waits for p's open writers, and p's writers wait
+    until the forking transaction ends, so a branch-and-swap migration can
+    never be starved by a busy tenant (its commits cannot land between the
+    fork and the swap)."""
+    return b"\x00branch-writes:" + bid.to_bytes(4, "big")
 
 
 def _fmt(formats, i) -> int:

@@ -31,11 +31,38 @@ def _require_block(s, what):
     pass
 
 
+#: utilities that take storage locks (branch names, branch write locks): a
+#: conflict rolls the statement back, waits like DML does, and re-runs it
+_LOCKING = frozenset({"create_branch", "drop_branch", "rename_branch", "alter_branch_owner"})
+
+
 async def run_utility(s, u, text, multi, portal=None):
     h = _HANDLERS.get(u.kind)
     if h is None:
         raise PgError(f"{u.kind} is not supported", errcodes.FEATURE_NOT_SUPPORTED)
-    await h(s, u, text, multi)
+    if u.kind not in _LOCKING or s.txn is None:
+        await h(s, u, text, multi)
+        return
+    from ..exec.context import ExecContext
+    from ..storage.locks import WouldBlock
+
+    txn = s.txn
+    sp = txn.savepoint()
+    where = (s.branch_id, s.branch_name)
+    while True:
+        try:
+            await h(s, u, text, multi)
+            return
+        except WouldBlock as wb:
+            txn.rollback_to(sp)
+            if (s.branch_id, s.branch_name) != where:
+                s._switch_branch(*where)
+            st = int(s.get_guc("statement_timeout"))
+            ctx = ExecContext(txn, s.branch_id, None, None, session=s)
+            if st > 0:
+                ctx.deadline = time.monotonic() + st / 1000.0
+            await s._wait_lock(wb.waiter, ctx)
+            txn.new_statement()
 
 
 # ----------------------------------------------------------------- transactions
@@ -339,6 +366,16 @@ async def _create_branch(s, u, text, multi):
             fork_seq = s.resolve_as_of(u.as_of, ctx)
         finally:
             s.branch_id = saved
+    if fork_seq is None:
+        # the branch write lock of the parent (session.branch_write_lock): wait for its
+        # open writers, fork at a snapshot taken after they ended, keep its writers
+        # out until this transaction ends (a branch-and-swap cannot be starved)
+        from ..storage.locks import EXCLUSIVE
+        from .session import branch_write_lock
+
+        txn.lock(branch_write_lock(parent), EXCLUSIVE)
+        if not txn.repeatable:
+            txn.new_statement()
     bid = txn.create_branch(s.db["oid"], u.name, parent, fork_seq, meta={"owner": s.role["oid"]})
     CL.copy_branch_grants(txn, parent, bid)
     _cc(s, "CREATE BRANCH")
@@ -353,6 +390,11 @@ def _validate_branch_name(name):
 async def _use_branch(s, u, text, multi):
     s.use_branch(u.name)
     _cc(s, "USE BRANCH")
+
+
+#: seconds DROP BRANCH waits for other sessions to leave the branch (PostgreSQL's
+#: DROP DATABASE waits up to 5 s for backends that are exiting)
+DROP_WAIT = 2.0
 
 
 def sessions_using_branch(s, txn, bid: int) -> list:
@@ -397,6 +439,14 @@ async def _drop_branch(s, u, text, multi):
         raise PgError("cannot drop the currently open branch", errcodes.OBJECT_IN_USE,
                       hint="Switch to another branch with USE BRANCH first.")
     others = sessions_using_branch(s, txn, bid)
+    if others and not u.force:
+        # like DROP DATABASE, give sessions that are disconnecting a moment to go
+        import asyncio
+
+        deadline = time.monotonic() + DROP_WAIT
+        while others and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+            others = sessions_using_branch(s, txn, bid)
     if others:
         if not u.force:
             raise PgError(f'branch "{u.name}" is being accessed by other users', errcodes.OBJECT_IN_USE,
@@ -423,6 +473,12 @@ async def _rename_branch(s, u, text, multi):
     _validate_branch_name(u.new)
     if u.new != u.name and txn.branch_id(s.db["oid"], u.new) is not None:
         raise PgError(f'branch "{u.new}" already exists', errcodes.DUPLICATE_OBJECT)
+    # writers of the branch finish first; writers arriving meanwhile wait, then
+    # fail 40001 (their transaction resolved the old name): session.branch_write_lock
+    from ..storage.locks import EXCLUSIVE
+    from .session import branch_write_lock
+
+    txn.lock(branch_write_lock(bid), EXCLUSIVE)
     txn.rename_branch(s.db["oid"], u.name, u.new)
     if s.branch_id == bid:
         # the renaming session stays on its branch, under the new name
