@@ -24,7 +24,8 @@ read a few keys, not every membership or every grant.
 A database is a namespace of branches (its oid is the branch namespace);
 its root branch is named ``main``.  Branch privileges: ``USAGE`` lets a role
 connect to, switch to, read, write (subject to table privileges), list and
-time-travel in a branch, and fork from it.  Creating branches needs the role
+time-travel in a branch, and fork from it.  The root branch ``main`` is
+usable by every role (PUBLIC) unless revoked from PUBLIC (``root_public``).  Creating branches needs the role
 attribute CREATEBRANCH (or SUPERUSER); dropping and renaming need
 CREATEBRANCH plus USAGE on the branch, or ownership of it.  A fork starts
 with a copy of its parent's grants (grant on the template once, and every
@@ -242,13 +243,21 @@ def has_branch_usage(txn, role: dict, bid: int, roles: set | None = None) -> boo
     rec = txn.branch_record(bid)
     if rec is None or rec.get("dropped") is not None:
         return False
-    if rec.get("owner") in roles:
+    if rec.get("owner") in roles or root_public(rec):
         return True
     for r in (0, *roles):
         v = txn.get(SYSTEM_BRANCH, OBJ_BRANCH_ACL, keycode.encode_key((bid, r)), latest=True)
         if v is not None and ("USAGE" in marshal.loads(v)):
             return True
     return False
+
+
+def root_public(rec: dict) -> bool:
+    """The root branch ``main`` is the database itself: every role may use it,
+    as PUBLIC may CONNECT to a PostgreSQL database by default, unless
+    ``REVOKE USAGE ON BRANCH main FROM PUBLIC`` turned that off.  This implicit
+    grant is not a stored grant, so forks of main never inherit it."""
+    return rec.get("name") == "main" and rec.get("public_usage", True)
 
 
 def usable_branches(txn, roles: set) -> set[int]:

@@ -655,10 +655,17 @@ async def _grant(s, u, text, multi, revoke=False):
         for obj in u.objects:
             name = obj.strip().strip('"') if obj.strip().startswith('"') else obj.strip().lower()
             bid = s.resolve_branch(txn, name)
-            if not _can_manage_branches(s, txn, bid):
+            # as GRANT on any object in PostgreSQL: the owner (or a superuser) decides
+            rec = txn.branch_record(bid)
+            if not s.role.get("super") and rec.get("owner") not in CL.roles_of(txn, s.role["oid"]):
                 raise PgError(f"permission denied for branch {name}", errcodes.INSUFFICIENT_PRIVILEGE)
             grants = CL.branch_grants(txn, bid)
             for g in u.grantees:
+                if g == "public" and rec.get("name") == "main":
+                    # the root branch's implicit PUBLIC usage (CL.root_public): a flag, not a grant
+                    rec = dict(rec, public_usage=not revoke)
+                    txn.update_branch_record(bid, rec)
+                    continue
                 if g == "public":
                     oid = 0
                 else:

@@ -278,3 +278,24 @@ def test_as_of_reads(admin):
     q(admin, "USE BRANCH main")
     q(admin, "DROP BRANCH s_asof_past")
     q(admin, "DROP BRANCH s_asof")
+
+
+def test_main_is_public_until_revoked(heliosd, admin):
+    """Every role may use a database's root branch (as PUBLIC may CONNECT to a
+    PostgreSQL database); REVOKE USAGE ON BRANCH main FROM PUBLIC turns it off,
+    and forks of main never inherit it."""
+    q(admin, "CREATE ROLE s_plain LOGIN PASSWORD 'pw'")
+    c = connect(heliosd, DB, user="s_plain", password="pw")
+    assert one(c, "SHOW helios.branch") == "main"
+    assert pg_error(lambda: q(c, "USE BRANCH template_v47"))[0] == "42704"
+    c.close()
+    q(admin, "CREATE BRANCH s_main_fork FROM main")
+    with pytest.raises(psycopg2.OperationalError):
+        connect(heliosd, DB, branch="s_main_fork", user="s_plain", password="pw")
+    q(admin, "REVOKE USAGE ON BRANCH main FROM PUBLIC")
+    with pytest.raises(psycopg2.OperationalError):
+        connect(heliosd, DB, user="s_plain", password="pw")
+    q(admin, "GRANT USAGE ON BRANCH main TO PUBLIC")
+    connect(heliosd, DB, user="s_plain", password="pw").close()
+    q(admin, "DROP BRANCH s_main_fork")
+    q(admin, "DROP ROLE s_plain")

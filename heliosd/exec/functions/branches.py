@@ -66,7 +66,7 @@ def visible_branches(s, txn) -> list[dict]:
         return recs
     roles = CL.roles_of(txn, role["oid"])
     usable = CL.usable_branches(txn, roles)
-    return [r for r in recs if r["id"] in usable or r.get("owner") in roles]
+    return [r for r in recs if r["id"] in usable or r.get("owner") in roles or CL.root_public(r)]
 
 
 def helios_branches():
