@@ -316,3 +316,25 @@ def test_swap_is_atomic_and_writes_are_never_lost(heliosd, db):
     assert one(live, "SELECT count(*) FROM tasks WHERE priority_label IS NULL AND title NOT LIKE 'w%%'") == 0
     live.close()
     admin.close()
+
+
+def test_listen_follows_the_swap(heliosd, db):
+    """A pooled session LISTENing on its tenant keeps hearing the tenant's
+    NOTIFYs after the branch-and-swap (registrations follow the session)."""
+    admin = connect(heliosd, db)
+    new_tenant(admin, "sw_g")
+    listener = connect(heliosd, db, branch="sw_g")
+    q(listener, "LISTEN jobs")
+    m = connect(heliosd, db, autocommit=False)
+    migrate(m, "sw_g")
+    q(listener, "SELECT 1")  # its next transaction moves it to the new branch
+    sender = connect(heliosd, db, branch="sw_g")
+    q(sender, "NOTIFY jobs, 'after swap'")
+    old = connect(heliosd, db, branch="sw_g_retired_v48")
+    q(old, "NOTIFY jobs, 'to the retired branch'")
+    time.sleep(0.2)
+    q(listener, "SELECT 1")
+    listener.poll()
+    assert [n.payload for n in listener.notifies] == ["after swap"]
+    for c in (listener, sender, old, m, admin):
+        c.close()
