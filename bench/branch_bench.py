@@ -24,7 +24,6 @@ would see it:
 from __future__ import annotations
 
 import argparse
-import os
 import queue
 import shutil
 import statistics

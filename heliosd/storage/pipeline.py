@@ -50,7 +50,7 @@ import struct
 from .. import errcodes
 from ..errors import PgError, SerializationFailure
 from .kv import MapFull
-from .mvcc import (COPY, LONG, OBJ_BRANCH_NAMES, OBJ_BRANCHES, SYSTEM_BRANCH, TOMB, _encode_val, _inv,
+from .mvcc import (COPY, LONG, OBJ_BRANCHES, SYSTEM_BRANCH, TOMB, _encode_val, _inv,
                    _unpack_II, phys)
 
 OBJ_BRANCH_ACL = 15  # heliosd.engine.cluster.OBJ_BRANCH_ACL (grants change name resolution)

@@ -12,7 +12,7 @@ import time
 import psycopg2
 import pytest
 
-from .util import connect, pg_error, workload_file
+from .util import connect, workload_file
 
 DB = "br_swap"
 MIGRATION = workload_file("migration_v48.sql")
