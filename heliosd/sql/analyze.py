@@ -555,7 +555,9 @@ class Analyzer:
                     _collect(oe, aggs, wins)
         grouped = group is not None or aggs or having is not None
         if grouped:
-            plan, mapper, nkeys = self._aggregate(plan, scope, group, aggs, targets, node, having_pred)
+            dep_extra = [oe for oe, *_ in order_items + (distinct_on or []) if oe is not None]
+            plan, mapper, nkeys = self._aggregate(plan, scope, group, aggs, targets, node, having_pred,
+                                                  dep_extra)
             exprs = [mapper(e) for e in exprs]
             if having_pred is not None:
                 plan = N.Filter(plan, mapper(having_pred))
@@ -1156,7 +1158,7 @@ class Analyzer:
         return self._function_item(t, fn, alias, colaliases, scope, lateral_left)
 
     # ============================================================ aggregation
-    def _aggregate(self, plan, scope, group, aggs, targets, node, having_pred_for_deps=None):
+    def _aggregate(self, plan, scope, group, aggs, targets, node, having_pred_for_deps=None, dep_extra=()):
         keys: list[E.Expr] = []
         sets = None
         if group is not None:
@@ -1281,9 +1283,9 @@ class Analyzer:
                     mapper(t[1])
                 except PgError:
                     pass
-            if having_pred_for_deps is not None:
+            for e in ([having_pred_for_deps] if having_pred_for_deps is not None else []) + list(dep_extra):
                 try:
-                    mapper(having_pred_for_deps)
+                    mapper(e)
                 except PgError:
                     pass
             discovering[0] = False
@@ -1427,7 +1429,7 @@ def _default_name(node) -> str:
         return ident(node.this)
     if isinstance(node, exp.Cast):
         inner = node.this
-        if isinstance(inner, (exp.Column, exp.Anonymous, exp.Cast, exp.Dot)):
+        if _strong_name(inner):
             return _default_name(inner)
         dt = node.args.get("to")
         return _type_default_name(dt)
@@ -1499,6 +1501,19 @@ def _default_name(node) -> str:
     if isinstance(node, exp.Row if hasattr(exp, "Row") else ()):
         return "row"
     return "?column?"
+
+
+def _strong_name(node) -> bool:
+    """Does PostgreSQL's FigureColnameInternal give ``node`` a strong (2) name, which a cast
+    around it keeps?  Weak: constants, operators, CASE, ARRAY[...], ROW(...), casts of those."""
+    while isinstance(node, (exp.Paren, exp.Bracket, exp.Cast)):
+        node = node.this
+    if isinstance(node, exp.Column):
+        return not isinstance(node.this, exp.Star)
+    if isinstance(node, (exp.Case, exp.Array, exp.Struct)):
+        return False
+    return isinstance(node, (exp.Func, exp.Dot, exp.Window, exp.Filter, exp.WithinGroup, exp.Subquery,
+                             exp.AtTimeZone))
 
 
 def _type_default_name(dt) -> str:

@@ -887,8 +887,24 @@ def _array_ctor(an, node: exp.Array, scope):
 
 
 def _bracket(an, node: exp.Bracket, scope):
-    base = analyze_expr(an, node.this, scope)
-    idxs = node.expressions
+    # a[1:2][1:2] is one subscript list of a (sqlglot nests the brackets): analyze the
+    # innermost base once, then either take all subscripts together (arrays) or apply the
+    # levels one by one (jsonb, name, vectors)
+    levels = [node.expressions]
+    inner = node.this
+    while isinstance(inner, exp.Bracket):
+        levels.append(inner.expressions)
+        inner = inner.this
+    levels.reverse()
+    base = analyze_expr(an, inner, scope)
+    if base.type.is_array and base.type.oid not in (22, 30):
+        return _subscript(an, base, [ix for lv in levels for ix in lv], node, scope)
+    for lv in levels:
+        base = _subscript(an, base, lv, node, scope)
+    return base
+
+
+def _subscript(an, base, idxs, node, scope):
     if base.type is T.JSONB or base.type is T.JSON:
         # jsonb subscripting (PostgreSQL 14+)
         cur = base
@@ -926,7 +942,7 @@ def _bracket(an, node: exp.Bracket, scope):
             ie = _index_expr(an, ix, scope)
             args.extend([make_op(an, "+", [ie, E.Const(1, T.INT4)]) if zero_based else ie])
     is_slice = any(slices)
-    fn = _mk_subscript(slices)
+    fn = _mk_subscript(slices, et is T.JSON or et is T.JSONB)
     return E.Func(fn, args, base.type if is_slice else et, name="subscript")
 
 
@@ -949,32 +965,78 @@ def _index_expr(an, ix, scope):
     return R.coerce(e, T.INT4)
 
 
-def _mk_subscript(slices):
-    def f(arr, *ix):
-        if arr is None:
-            return None
-        cur = arr
-        pos = 0
-        if not any(slices):
-            for _s in slices:
-                i = ix[pos]
-                pos += 1
-                if i is None:
-                    return None
-                if type(cur) is not list or i < 1 or i > len(cur):
+def _ndim(arr, flat) -> int:
+    n = 0
+    cur = arr
+    while type(cur) is list:
+        if not cur:
+            return n
+        n += 1
+        if flat:
+            return n
+        cur = cur[0]
+    return n
+
+
+def _mk_subscript(slices, flat_elems=False):
+    """PostgreSQL's array subscripting on nested lists: element fetch needs exactly ndim
+    subscripts (else NULL); if any subscript is a slice all are, a plain i meaning 1:i, fewer
+    subscripts than dimensions take the rest whole and more give an empty array."""
+    nsub = len(slices)
+
+    if not any(slices):
+        def f(arr, *ix):
+            if arr is None:
+                return None
+            if _ndim(arr, flat_elems) != nsub:
+                return None
+            cur = arr
+            for i in ix:
+                if i is None or i < 1 or i > len(cur):
                     return None
                 cur = cur[i - 1]
             return cur
-        # slice (one dimension supported per bracket)
-        lo, hi = ix[0], ix[1]
-        lo = 1 if lo is None else lo
-        hi = len(cur) if hi is None else hi
-        lo = max(lo, 1)
-        if hi < lo:
-            return []
-        return cur[lo - 1:hi]
+        return f
 
-    return f
+    def g(arr, *ix):
+        if arr is None:
+            return None
+        ndim = _ndim(arr, flat_elems)
+        if ndim < nsub or ndim == 0:
+            return []
+        bounds = []
+        pos = 0
+        for is_sl in slices:
+            if is_sl:
+                lo, hi = ix[pos], ix[pos + 1]
+                pos += 2
+            else:
+                lo, hi = 1, ix[pos]
+                pos += 1
+                if hi is None:
+                    return None
+            bounds.append((lo, hi))
+
+        def cut(cur, k):
+            if k == nsub:
+                return cur
+            lo, hi = bounds[k]
+            lo = 1 if lo is None else max(lo, 1)
+            hi = len(cur) if hi is None else min(hi, len(cur))
+            if hi < lo:
+                return None
+            out = []
+            for x in cur[lo - 1:hi]:
+                y = cut(x, k + 1)
+                if y is None:
+                    return None
+                out.append(y)
+            return out
+
+        r = cut(arr, 0)
+        return [] if r is None else r
+
+    return g
 
 
 def _case(an, node: exp.Case, scope):
@@ -992,7 +1054,8 @@ def _case(an, node: exp.Case, scope):
         results.append(analyze_expr(an, ifn.args["true"], scope))
     default = node.args.get("default")
     else_ = analyze_expr(an, default, scope) if default is not None else None
-    types = [r.type for r in results] + ([else_.type] if else_ is not None else [])
+    # PostgreSQL resolves the ELSE result first (transformCaseExpr), which decides error texts
+    types = ([else_.type] if else_ is not None else []) + [r.type for r in results]
     t = T.common_type(types, "CASE")
     if t is T.UNKNOWN:
         t = T.TEXT
@@ -1302,6 +1365,7 @@ _HANDLERS = {
     exp.Operator: _operator,
     exp.SimilarTo: _similar,
     exp.ByteString: _bytestring,
+    exp.RawString: _bytestring,  # $$dollar-quoted$$: a string literal of unknown type
     exp.UnicodeString: _unicode_string,
     exp.Greatest: _greatest_least("greatest"),
     exp.Least: _greatest_least("least"),

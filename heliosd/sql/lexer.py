@@ -48,6 +48,7 @@ _TOKEN = re.compile(
 
 
 def _skip_block_comment(s: str, i: int) -> int:
+    start = i
     depth = 1
     i += 2
     n = len(s)
@@ -61,7 +62,8 @@ def _skip_block_comment(s: str, i: int) -> int:
         else:
             i += 1
     if depth:
-        raise PgError("unterminated /* comment", errcodes.SYNTAX_ERROR)
+        raise PgError(f"unterminated /* comment at or near \"{s[start:]}\"", errcodes.SYNTAX_ERROR,
+                      position=start + 1)
     return i
 
 
@@ -82,7 +84,7 @@ def tokens(s: str):
             tag = mo.group()
             end = s.find(tag, mo.end())
             if end < 0:
-                raise PgError(f"unterminated dollar-quoted string at or near \"{s[i:i + 20]}\"",
+                raise PgError(f"unterminated dollar-quoted string at or near \"{s[i:]}\"",
                               errcodes.SYNTAX_ERROR, position=i + 1)
             yield "dstr", s[i:end + len(tag)], i
             i = end + len(tag)
@@ -94,10 +96,10 @@ def tokens(s: str):
             i = j
             continue
         if kind == "other" and s[i] == "'":
-            raise PgError(f"unterminated quoted string at or near \"{s[i:i + 20]}\"",
+            raise PgError(f"unterminated quoted string at or near \"{s[i:]}\"",
                           errcodes.SYNTAX_ERROR, position=i + 1)
         if kind == "other" and s[i] == '"':
-            raise PgError(f"unterminated quoted identifier at or near \"{s[i:i + 20]}\"",
+            raise PgError(f"unterminated quoted identifier at or near \"{s[i:]}\"",
                           errcodes.SYNTAX_ERROR, position=i + 1)
         yield kind, mo.group(), i
         i = j
@@ -200,6 +202,10 @@ def fingerprint(s: str, nparams: int = 0):
             in_typmod = bool(parens) and parens[-1] in _NOFP
             if typed or in_typmod or (kind == "num" and in_by):
                 pass
+            elif kind == "num" and prev_text == "-" and text.isdigit() and int(text) > 2147483647:
+                # -2147483648 is an int4 and -9223372036854775808 an int8 constant in PostgreSQL
+                # (the minus folds into the literal); a lifted parameter would widen their type
+                return None
             else:
                 parts.append(s[last:pos])
                 consts.append((kind, text))

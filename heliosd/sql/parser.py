@@ -68,6 +68,12 @@ _GRAMMAR_PREFIX_CODES = (
     ("unsafe use of string constant with Unicode escapes", errcodes.FEATURE_NOT_SUPPORTED),
     ("WITH TIES cannot be specified without ORDER BY", errcodes.SYNTAX_ERROR),
 )
+# hints PostgreSQL's grammar attaches (libpg_query reports only the message)
+_GRAMMAR_HINTS = {
+    "subquery in FROM must have an alias": "For example, FROM (SELECT ...) [AS] foo.",
+    "VALUES in FROM must have an alias": "For example, FROM (VALUES ...) [AS] foo.",
+    "missing argument": "Use NONE to denote the missing argument of a unary operator.",
+}
 _PG_ERR = re.compile(r"^(.*), at index (\d+)$", re.S)
 
 
@@ -92,7 +98,7 @@ def check_syntax(sql: str) -> None:
         code = _GRAMMAR_CODES.get(msg)
         if code is None:
             code = next((c for prefix, c in _GRAMMAR_PREFIX_CODES if msg.startswith(prefix)), errcodes.SYNTAX_ERROR)
-        hint = None
+        hint = _GRAMMAR_HINTS.get(msg)
         if msg.startswith("invalid Unicode escape"):
             hint = "Unicode escapes must be \\XXXX or \\+XXXXXX."
         raise PgError(msg, code, position=pos, hint=hint) from None

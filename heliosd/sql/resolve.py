@@ -292,8 +292,10 @@ def _no_match(what, name, argtypes, position):
     if what == "operator":
         return PgError(f"operator does not exist: {_sig(what, name, argtypes)}", errcodes.UNDEFINED_FUNCTION,
                        position=position,
-                       hint="No operator matches the given name and argument types. "
-                            "You might need to add explicit type casts.")
+                       hint="No operator matches the given name and argument type. "
+                            "You might need to add an explicit type cast." if len(argtypes) == 1 else
+                       "No operator matches the given name and argument types. "
+                       "You might need to add explicit type casts.")
     return PgError(f"function {_sig(what, name, argtypes)} does not exist", errcodes.UNDEFINED_FUNCTION,
                    position=position,
                    hint="No function matches the given name and argument types. "

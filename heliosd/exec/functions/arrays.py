@@ -347,7 +347,12 @@ def array_fill(x, d, lb=None):
                       detail="Low bound array has different size than dimensions array.")
     if any(v is None for v in d):
         raise PgError("dimension values cannot be null", errcodes.NULL_VALUE_NOT_ALLOWED)
-    if not d or any(n <= 0 for n in d):
+    total = 1
+    for n in d:
+        total *= n
+        if n < 0 or total > 134217727:  # ArrayGetNItems
+            raise PgError("array size exceeds the maximum allowed (134217727)", errcodes.PROGRAM_LIMIT_EXCEEDED)
+    if not d or total == 0:
         return []
 
     def build(k):

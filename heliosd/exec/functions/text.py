@@ -557,7 +557,9 @@ def _ascii(s):
 def _chr(n):
     if n == 0:
         raise PgError("null character not permitted", errcodes.PROGRAM_LIMIT_EXCEEDED)
-    if n < 0 or n > 0x10FFFF:
+    if n < 0:
+        raise PgError("character number must be positive", errcodes.INVALID_PARAMETER_VALUE)
+    if n > 0x10FFFF:
         raise PgError(f"requested character too large for encoding: {n}", errcodes.PROGRAM_LIMIT_EXCEEDED)
     if 0xD800 <= n <= 0xDFFF:
         raise PgError(f"requested character not valid for encoding: {n}", errcodes.PROGRAM_LIMIT_EXCEEDED)
