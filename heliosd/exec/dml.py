@@ -1,15 +1,26 @@
 """INSERT, UPDATE, DELETE operators and foreign-key actions.
 
-Row-level concurrency follows PostgreSQL's READ COMMITTED rules:
+Row-level concurrency follows PostgreSQL's rules:
 
 1. UPDATE/DELETE find rows with the statement's snapshot, then lock each
-   target row (waiting for a concurrent writer: the lock manager raises
-   WouldBlock, the session waits and re-runs the statement).
-2. After the lock, the newest committed version is read.  If it differs
-   from the version the scan saw, the row's own quals are re-checked on the
-   newest version (PostgreSQL's EvalPlanQual); a deleted row is skipped.
+   target row.  A concurrent writer's lock makes the lock manager raise
+   WouldBlock: the session rolls the statement back to its savepoint, waits,
+   and re-runs it *on the same snapshot* (the rows locked so far stay
+   locked), so the scan finds the same rows as before the wait.
+2. After the lock, the newest committed version is read.  READ COMMITTED: if
+   it differs from the version the scan saw, the row's own quals are
+   re-checked on the newest version and the SET list is computed from it
+   (PostgreSQL's EvalPlanQual: ``SET x = x + 1`` never loses an update, and a
+   row that no longer matches is skipped; rows the snapshot did not match
+   are not reconsidered).  A row that vanished was deleted or moved to a new
+   key by a primary-key update; heliosd keeps no link to the new key, so the
+   statement restarts on a fresh snapshot (:class:`RestartStatement`) where
+   PostgreSQL would follow the update chain.
 3. REPEATABLE READ/SERIALIZABLE instead fail with 40001 when the locked row
-   changed after the snapshot (TableStore._base_for_write).
+   changed or vanished after the snapshot (here, and by commit sequence in
+   TableStore._base_for_write).
+4. A row already changed by this statement (a cascade, a join producing it
+   twice) is not changed again.
 """
 
 from __future__ import annotations
@@ -190,20 +201,34 @@ class DeleteOp(Op):
             yield out
 
 
+class RestartStatement(Exception):
+    """READ COMMITTED: re-run the statement on a new snapshot (see rule 2 above)."""
+
+
 def _lock_and_refresh(ctx, store, key, seen_row, recheck):
     """Lock the row; return its newest version if it still qualifies, else None."""
+    from ..errors import SerializationFailure
+    from ..storage.mvcc import lkey
+
     txn = ctx.txn
     bid = ctx.bid
     store.lock_row(txn, bid, key, EXCLUSIVE)
     v = txn.get(bid, store.oid, key, latest=True)
+    own = lkey(bid, store.oid, key) in txn.writes
     if v is None:
-        return None
+        if own:
+            return None  # deleted by this transaction (earlier in this statement)
+        if txn.repeatable:
+            raise SerializationFailure("could not serialize access due to concurrent delete")
+        raise RestartStatement()
     cur = store.decode_row(v)
     if cur == seen_row:
         return seen_row
+    if own:
+        # the scan saw this transaction's own version: it changed during this
+        # statement (cascade, trigger, a second join row): leave it alone
+        return None
     if txn.repeatable:
-        from ..errors import SerializationFailure
-
         raise SerializationFailure()
     if recheck is not None and not recheck(cur, ctx.outer):
         return None

@@ -49,7 +49,7 @@ from ..engine.table import TableStore
 from ..errors import FatalError, PgError, QueryCanceled
 from ..exec import runtime
 from ..exec.context import ExecContext
-from ..exec.dml import FkActions
+from ..exec.dml import FkActions, RestartStatement
 from ..sql.analyze import Env
 from ..sql.statement import Prepared, prepare
 from ..storage.locks import SHARE, WouldBlock
@@ -513,7 +513,9 @@ class Session:
         ro = modes.get("read_only")
         if ro is None:
             ro = self.get_guc("default_transaction_read_only") == "on"
-        self.txn = self.store.begin(_ISOLATIONS.get(iso, "read committed"), ro)
+        # the snapshot is fixed by the first statement that needs one (BEGIN, SET and
+        # SHOW take none: a REPEATABLE READ transaction sees what committed before it)
+        self.txn = self.store.begin(_ISOLATIONS.get(iso, "read committed"), ro, defer_snapshot=True)
         if self.branch_id is not None:
             # writes to the branch commit only if it was not swapped out since now
             self.txn.pin_branch(self.branch_id)
@@ -978,8 +980,12 @@ class Session:
         phys = p.get_physical()
         waits = 0
         writes = p.kind == "dml" or (p.can_block and not p.has_locks)
+        fresh = True
         while True:
-            txn.new_statement()
+            if fresh:
+                txn.new_statement()
+            else:
+                txn.restart_statement()
             ctx = self._new_ctx(p, params)
             self.current_ctx = ctx
             self.bind_runtime(ctx, phys)
@@ -1025,6 +1031,18 @@ class Session:
                 self._flush_notices(ctx)
                 await self._wait_lock(wb.waiter, ctx)
                 waits += 1
+                # DML re-runs on the same snapshot: the rows it locks are re-checked
+                # on their newest versions (EvalPlanQual, exec/dml.py); SELECT ...
+                # FOR UPDATE/SHARE has no row re-check and re-runs on a new snapshot
+                fresh = p.kind != "dml"
+                continue
+            except RestartStatement:
+                # a row this DML locked vanished (deleted, or moved to another key
+                # by a primary-key update): re-run with a new snapshot
+                txn.rollback_to(sp)
+                self._flush_notices(ctx)
+                waits += 1
+                fresh = True
                 continue
             except PgError:
                 self._flush_notices(ctx)

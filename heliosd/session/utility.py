@@ -34,12 +34,26 @@ def _require_block(s, what):
 #: utilities that take storage locks (branch names, branch write locks): a
 #: conflict rolls the statement back, waits like DML does, and re-runs it
 _LOCKING = frozenset({"create_branch", "drop_branch", "rename_branch", "alter_branch_owner"})
+#: utility statements that take no snapshot (PostgreSQL's PlannedStmtRequiresSnapshot
+#: is false for transaction control, SET/SHOW/RESET, LOCK, SET CONSTRAINTS, FETCH,
+#: LISTEN/NOTIFY/UNLISTEN, CHECKPOINT): a REPEATABLE READ transaction's snapshot is
+#: still open after them.  Every other utility fixes it (Txn.new_statement).
+_NO_SNAPSHOT = frozenset({
+    "begin", "commit", "rollback", "savepoint", "release", "rollback_to", "set_transaction",
+    "set_session_characteristics", "set", "show", "reset", "use_branch", "set_role", "lock",
+    "set_constraints", "fetch", "close_cursor", "listen", "unlisten", "notify", "checkpoint",
+    "noop", "empty", "deallocate",
+})
 
 
 async def run_utility(s, u, text, multi, portal=None):
     h = _HANDLERS.get(u.kind)
     if h is None:
         raise PgError(f"{u.kind} is not supported", errcodes.FEATURE_NOT_SUPPORTED)
+    txn = s.txn
+    if (txn is not None and txn.snapshot_provisional and txn.repeatable and u.kind not in _NO_SNAPSHOT
+            and u.kind != "create_branch"):  # forks after waiting for the parent's writers
+        txn.new_statement()
     if u.kind not in _LOCKING or s.txn is None:
         await h(s, u, text, multi)
         return
@@ -374,7 +388,7 @@ async def _create_branch(s, u, text, multi):
         from .session import branch_write_lock
 
         txn.lock(branch_write_lock(parent), EXCLUSIVE)
-        if not txn.repeatable:
+        if not txn.repeatable or txn.snapshot_provisional:
             txn.new_statement()
     bid = txn.create_branch(s.db["oid"], u.name, parent, fork_seq, meta={"owner": s.role["oid"]})
     CL.copy_branch_grants(txn, parent, bid)

@@ -662,8 +662,9 @@ class Store:
         return out
 
     # -------------------------------------------------------------- transactions
-    def begin(self, isolation: str = "read committed", read_only: bool = False) -> "Txn":
-        return Txn(self, isolation, read_only)
+    def begin(self, isolation: str = "read committed", read_only: bool = False,
+              defer_snapshot: bool = False) -> "Txn":
+        return Txn(self, isolation, read_only, defer_snapshot)
 
     def commit_sync(self, txn: "Txn", durable: bool = True) -> int:
         """Commit in the caller's thread (tests, tools, startup).  Returns the seq."""
@@ -1059,9 +1060,18 @@ class Txn:
     first one).  Snapshots given explicitly to reads (AS OF) and the fork
     points of branches it creates are registered for the transaction's life,
     so vacuum keeps what they see.
+
+    ``defer_snapshot`` (sessions): the snapshot taken at begin is only
+    provisional, as in PostgreSQL where BEGIN, SET and SHOW take none.  Until
+    the first :meth:`new_statement` fixes it, reads at the transaction's
+    snapshot follow the newest published seq; a REPEATABLE READ transaction
+    therefore sees everything committed before its first real statement.
+    :meth:`restart_statement` re-runs a statement after a lock wait on the
+    same snapshot (READ COMMITTED re-checks the rows it locked on their newest
+    versions instead of re-scanning with a new snapshot, see exec/dml.py).
     """
 
-    def __init__(self, store: Store, isolation: str, read_only: bool):
+    def __init__(self, store: Store, isolation: str, read_only: bool, defer_snapshot: bool = False):
         self.store = store
         self.isolation = isolation
         self.read_only = read_only
@@ -1088,7 +1098,9 @@ class Txn:
         self._pins: dict[int, int] = {}
         self.commit_seq: int | None = None
         self.on_commit: list = []  # callbacks run after publish (session caches)
+        self.snapshot_provisional = False
         self.new_statement()
+        self.snapshot_provisional = defer_snapshot
 
     @property
     def repeatable(self) -> bool:
@@ -1096,13 +1108,29 @@ class Txn:
 
     # -------------------------------------------------------------- snapshots
     def new_statement(self) -> None:
-        """Start a statement: READ COMMITTED takes a fresh snapshot."""
-        if self.snapshot is None or not self.repeatable:
-            if self.snapshot is not None:
-                self.store.release_snapshot(self.snapshot)
-            self.snapshot = self.store.latest
-            self.store.register_snapshot(self.snapshot)
+        """Start a statement: READ COMMITTED takes a fresh snapshot, REPEATABLE
+        READ its first one (replacing a provisional one)."""
+        if self.snapshot is None or not self.repeatable or self.snapshot_provisional:
+            self._take_snapshot()
+        self.snapshot_provisional = False
         self.release_reader()
+
+    def restart_statement(self) -> None:
+        """Run the current statement again on its snapshot (after a lock wait)."""
+        self.release_reader()
+
+    def _take_snapshot(self) -> None:
+        if self.snapshot is not None:
+            if self.snapshot == self.store.latest:
+                return
+            self.store.release_snapshot(self.snapshot)
+        self.snapshot = self.store.latest
+        self.store.register_snapshot(self.snapshot)
+
+    def _current_snapshot(self) -> int:
+        if self.snapshot_provisional:
+            self._take_snapshot()
+        return self.snapshot
 
     def _use_snapshot(self, seq: int) -> None:
         if seq != self.snapshot and seq not in self._extra_snaps:
@@ -1150,7 +1178,7 @@ class Txn:
         if latest:
             snap = store.latest
         elif snapshot is None:
-            snap = self.snapshot
+            snap = self.snapshot if not self.snapshot_provisional else self._current_snapshot()
         else:
             snap = snapshot
             self._use_snapshot(snap)
@@ -1182,7 +1210,7 @@ class Txn:
         if latest:
             snap = store.latest
         elif snapshot is None:
-            snap = self.snapshot
+            snap = self.snapshot if not self.snapshot_provisional else self._current_snapshot()
         else:
             snap = snapshot
             self._use_snapshot(snap)
