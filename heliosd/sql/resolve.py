@@ -75,9 +75,17 @@ def coerce(e: Expr, target, typmod: int = -1, context: str = "implicit", positio
             raise
         return Const(v, target, typmod)
     if isinstance(e, Param) and src is T.UNKNOWN:
+        # the parameter takes the type; the typmod is a length coercion on top
+        # ($1::varchar(2) truncates, as coerce_type + coerce_type_typmod do)
         e.type = target
-        e.typmod = typmod
-        return e
+        e.typmod = -1
+        if typmod == -1:
+            return e
+        lc = T.length_coercion(target, typmod, context == "explicit")
+        if lc is None:
+            e.typmod = typmod
+            return e
+        return Cast(e, lc, target, typmod, explicit=(context == "explicit"))
     fn = _cast_fn(src, target, typmod, context)
     if fn is None:
         if context == "explicit":
@@ -211,7 +219,9 @@ def select_overload(cands, argtypes, what: str, name: str, position=None):
     if not viable:
         raise _no_match(what, name, argtypes, position)
     # exact match on all known args (unknowns match anything)
-    exact = [(c, p) for c, p in viable if all(a is q or a is T.UNKNOWN for a, q in zip(argtypes, p))]
+    # (declared types: a polymorphic parameter is never an exact match, as in PostgreSQL)
+    exact = [(c, p) for c, p in viable if all((a is q and not isinstance(d, str)) or a is T.UNKNOWN
+                                              for a, q, d in zip(argtypes, p, expand_args(c, n)))]
     if len(exact) == 1:
         return exact[0]
     # binary operator with one unknown: assume it has the other's type
@@ -227,9 +237,11 @@ def select_overload(cands, argtypes, what: str, name: str, position=None):
     if len(coercible) == 1:
         return coercible[0]
 
-    # most exact matches
+    # most exact matches (against the declared types: a polymorphic parameter is never exact)
+    decl = {id(c): expand_args(c, n) for c, _p in coercible}
+
     def nexact(cp):
-        return sum(1 for a, q in zip(argtypes, cp[1]) if a is q)
+        return sum(1 for a, q, d in zip(argtypes, cp[1], decl[id(cp[0])]) if a is q and not isinstance(d, str))
 
     best = max(nexact(cp) for cp in coercible)
     coercible = [cp for cp in coercible if nexact(cp) == best]
@@ -239,7 +251,8 @@ def select_overload(cands, argtypes, what: str, name: str, position=None):
     # preferred types at coerced positions
     def npref(cp):
         # PostgreSQL's func_select_candidate skips unknown-typed inputs here
-        return sum(1 for a, q in zip(argtypes, cp[1]) if a is not q and a is not T.UNKNOWN and q.preferred)
+        return sum(1 for a, q, d in zip(argtypes, cp[1], decl[id(cp[0])])
+                   if a is not q and a is not T.UNKNOWN and q.preferred and not isinstance(d, str))
 
     best = max(npref(cp) for cp in coercible)
     coercible = [cp for cp in coercible if npref(cp) == best]

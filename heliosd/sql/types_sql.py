@@ -98,6 +98,8 @@ def datatype_info(dt):
         if p > 53:
             raise PgError("precision for type float must be less than 54 bits", errcodes.INVALID_PARAMETER_VALUE)
         params = []
+    if sqlname in ("CHAR", "NCHAR") and not params:
+        params = [1]  # CHARACTER without a length is character(1) (the grammar's default)
     t, tm = _resolve(pgname, params)
     return t, tm, None
 
