@@ -517,14 +517,17 @@ def hashable(v):
     if t is tuple:
         try:
             hash(v)
-            return v
         except TypeError:
             return tuple(hashable(x) for x in v)
+        for x in v:
+            if x != x:  # NaN: every NaN is one value for PostgreSQL (tuples compare NaNs by identity)
+                return tuple(hashable(x) for x in v)
+        return v
     if t is list:
         return ("\x00list",) + tuple(hashable(x) for x in v)
     if t is dict:
         return ("\x00dict",) + tuple(sorted((k, hashable(x)) for k, x in v.items()))
-    if t is float and v != v:
+    if v != v:  # float or numeric NaN
         return ("\x00nan",)
     return v
 
@@ -886,12 +889,7 @@ class HashAggOp(Op):
         yield out
 
 
-def _hk(k):
-    try:
-        hash(k)
-        return k
-    except TypeError:
-        return hashable(k)
+_hk = hashable  # group keys: lists/dicts made hashable, every NaN one group
 
 
 class _Collect:

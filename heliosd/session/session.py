@@ -662,6 +662,8 @@ class Session:
             try:
                 await self._exec_simple(text, multi)
             except PgError as e:
+                if e.position is not None and _off:
+                    e.position += _off  # PostgreSQL counts from the start of the query string
                 self._send_error(e)
                 self._after_error()
                 return

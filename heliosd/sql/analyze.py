@@ -123,8 +123,27 @@ def ident(node) -> str:
 
 
 def _pos(node) -> int | None:
+    """1-based character position of ``node`` in the statement text, as PostgreSQL reports it
+    for column and relation references (the start of the qualified name), or None."""
     meta = getattr(node, "meta", None) or {}
-    return meta.get("position")
+    p = meta.get("position")
+    if p is not None:
+        return p
+    if isinstance(node, exp.Column):
+        parts = (node.args.get("catalog"), node.args.get("db"), node.args.get("table"), node.this)
+    elif isinstance(node, exp.Table):
+        parts = (node.args.get("catalog"), node.args.get("db"), node.this)
+    elif isinstance(node, exp.Identifier):
+        parts = (node,)
+    else:
+        return None
+    for part in parts:
+        if isinstance(part, exp.Identifier):
+            start = part.meta.get("start") if part.meta else None
+            if start is not None:
+                return start + 1
+            return None
+    return None
 
 
 BOOL = None  # bound lazily to T.BOOL (types may load after this module)
@@ -320,7 +339,6 @@ class Analyzer:
                 self.ctes[-1][name] = d
                 self.dml_ctes.append(d)
             else:
-                self.pending_forward = None
                 q = self.query(body, outer)
                 cols = colnames or [c.name for c in q.columns]
                 if len(cols) > len(q.columns):
@@ -977,7 +995,7 @@ class Analyzer:
                 scope.add(RangeItem(alias, names, [c.type for c in q.columns], [c.typmod for c in q.columns]))
                 return _LateralMarker(q.plan) if _uses_outer_plan(q.plan) else q.plan
             if isinstance(inner, (exp.Anonymous, exp.Func)):
-                tnode = exp.Table(this=inner, alias=node.args.get("alias"))
+                tnode = exp.Table(this=inner, alias=node.args.get("alias"), ordinality=node.args.get("ordinality"))
                 return self._function_item(tnode, inner, alias, colaliases, scope, lateral_left, force_lateral=True)
         if isinstance(node, exp.Unnest):
             return self._unnest_item(node, alias, colaliases, scope, lateral_left)
@@ -1355,6 +1373,9 @@ class Analyzer:
                 raise PgError(f"aggregate functions are not allowed in {where}", errcodes.GROUPING_ERROR)
             if isinstance(n, E.WindowRef):
                 raise PgError(f"window functions are not allowed in {where}", errcodes.WINDOWING_ERROR)
+            if isinstance(n, E.Call) and getattr(n.fn, "retset", False):
+                raise PgError(f"set-returning functions are not allowed in {where}",
+                              errcodes.FEATURE_NOT_SUPPORTED)
 
     # ============================================================ expressions
     def bool_expr(self, node, scope, where) -> E.Expr:
@@ -1430,7 +1451,9 @@ def _default_name(node) -> str:
     if isinstance(node, exp.Cast):
         inner = node.this
         if _strong_name(inner):
-            return _default_name(inner)
+            name = _default_name(inner)
+            if name != "?column?":  # operators sqlglot parses as functions (->, @>) have no name
+                return name
         dt = node.args.get("to")
         return _type_default_name(dt)
     if isinstance(node, exp.Anonymous):
@@ -1448,7 +1471,8 @@ def _default_name(node) -> str:
     if isinstance(node, exp.WithinGroup):
         return _default_name(node.this)
     if isinstance(node, (exp.Case,)):
-        return "case"
+        default = node.args.get("default")
+        return _default_name(default) if default is not None and _strong_name(default) else "case"
     if isinstance(node, exp.Coalesce):
         return "coalesce"
     if isinstance(node, exp.Nullif):
@@ -1505,14 +1529,16 @@ def _default_name(node) -> str:
 
 def _strong_name(node) -> bool:
     """Does PostgreSQL's FigureColnameInternal give ``node`` a strong (2) name, which a cast
-    around it keeps?  Weak: constants, operators, CASE, ARRAY[...], ROW(...), casts of those."""
+    around it keeps?  Weak: constants, operators, CASE without a strong ELSE, casts of those;
+    ARRAY[...] and ROW(...) act like functions (strong)."""
     while isinstance(node, (exp.Paren, exp.Bracket, exp.Cast)):
         node = node.this
     if isinstance(node, exp.Column):
         return not isinstance(node.this, exp.Star)
-    if isinstance(node, (exp.Case, exp.Array, exp.Struct)):
-        return False
-    return isinstance(node, (exp.Func, exp.Dot, exp.Window, exp.Filter, exp.WithinGroup, exp.Subquery,
+    if isinstance(node, exp.Case):
+        default = node.args.get("default")
+        return default is not None and _strong_name(default)
+    return isinstance(node, (exp.Func, exp.Array, exp.Struct, exp.Dot, exp.Window, exp.Filter, exp.WithinGroup, exp.Subquery,
                              exp.AtTimeZone))
 
 

@@ -234,7 +234,7 @@ def _generated_error(col):
 
 
 def _check_identity(col, explicit_default=False, overriding=None):
-    if col.identity == "a" and overriding != "system":
+    if col.identity == "a" and overriding not in ("system", "user"):
         raise PgError(f'cannot insert a non-DEFAULT value into column "{col.name}"',
                       errcodes.GENERATED_ALWAYS,
                       detail=f'Column "{col.name}" is an identity column defined as GENERATED ALWAYS.',
@@ -281,11 +281,11 @@ def analyze_insert(an: Analyzer, node: exp.Insert) -> DmlStatement:
     if cols_node:
         names = [ident(c) for c in cols_node]
         tcols = []
-        for nm in names:
+        for nm, cnode in zip(names, cols_node):
             c = rel.column(nm)
             if c is None:
                 raise PgError(f'column "{nm}" of relation "{rel.name}" does not exist', errcodes.UNDEFINED_COLUMN,
-                              position=None)
+                              position=_pos(cnode))
             if c in tcols:
                 raise PgError(f'column "{nm}" specified more than once', errcodes.DUPLICATE_COLUMN)
             tcols.append(c)
@@ -335,6 +335,8 @@ def analyze_insert(an: Analyzer, node: exp.Insert) -> DmlStatement:
                 e = an.expr(it, Scope())
                 try:
                     vals[c.attnum] = R.coerce(e, c.type, c.typmod, "assignment", _pos(it))
+                    if c.identity and overriding == "user":
+                        vals[c.attnum] = dflt(c)
                 except PgError as err:
                     if err.code == errcodes.DATATYPE_MISMATCH:
                         raise PgError(f'column "{c.name}" is of type {T.format_type(c.type.oid, c.typmod)} but '
@@ -373,6 +375,8 @@ def analyze_insert(an: Analyzer, node: exp.Insert) -> DmlStatement:
                 ref = E.ColRef(i, qc.type, qc.typmod)
                 try:
                     exprs.append(R.coerce(ref, c.type, c.typmod, "assignment"))
+                    if c.identity and overriding == "user":
+                        exprs[-1] = dflt(c)
                 except PgError as err:
                     if err.code == errcodes.DATATYPE_MISMATCH:
                         raise PgError(f'column "{c.name}" is of type {T.format_type(c.type.oid, c.typmod)} but '
@@ -485,14 +489,14 @@ def _assign(an, eq, rel, scope, sets):
             pass
     else:
         name = ident(left)
-    _set_one(an, name, right, rel, scope, sets)
+    _set_one(an, name, right, rel, scope, sets, _pos(left))
 
 
-def _set_one(an, name, right, rel, scope, sets):
+def _set_one(an, name, right, rel, scope, sets, position=None):
     col = rel.column(name)
     if col is None:
         raise PgError(f'column "{name}" of relation "{rel.name}" does not exist', errcodes.UNDEFINED_COLUMN,
-                      position=_pos(right))
+                      position=position)
     if col.attnum in sets:
         raise PgError(f'multiple assignments to same column "{name}"', errcodes.SYNTAX_ERROR)
     if _is_default(right):

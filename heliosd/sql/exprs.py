@@ -269,7 +269,8 @@ def _lookup(scope: Scope, name: str, qual: str | None, node):
     for i, n in enumerate(it.names):
         if n == name or (n == "\x00" + name and name in _SYSTEM_COLUMNS):
             return it.offset + i, it.types[i], it.typmods[i]
-    raise PgError(f"column {qual}.{name} does not exist", errcodes.UNDEFINED_COLUMN, position=_pos(node))
+    raise PgError(f"column {qual}.{name} does not exist", errcodes.UNDEFINED_COLUMN, position=_pos(node),
+                  hint=_fuzzy_hint(scope, name, qual))
 
 
 def _column(an, node: exp.Column, scope):
@@ -1250,7 +1251,17 @@ def _nullif(an, node, scope):
 
 def nullif_expr(an, a, b, node):
     eq = make_op(an, "=", [a, b], _pos(node))
-    t = a.type if a.type is not T.UNKNOWN else T.TEXT
+    # the result has the type of the '=' operator's left input (nullif(NULL, 1) is an
+    # integer, nullif(1, 2.0) a numeric)
+    t = a.type
+    try:
+        _cand, ptypes = R.select_overload(F.lookup_operators("="), [a.type, b.type], "operator", "=")
+        if ptypes[0].category != "P":
+            t = ptypes[0]
+    except PgError:
+        pass
+    if t is T.UNKNOWN:
+        t = T.TEXT
     a2 = R.coerce(a, t)
     return E.Case([(eq, E.Const(None, t))], a2, t, a2.typmod)
 

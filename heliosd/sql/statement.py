@@ -86,6 +86,31 @@ def prepare(env: Env, sql: str, param_types: list | None = None, tree=None, cach
         return p
     env.param_types = list(param_types or [])
     an = Analyzer(env, sql)
+    into = None
+    if isinstance(tree, exp.Select):
+        into = tree.args.get("into")
+    elif isinstance(tree, (exp.Union, exp.Intersect, exp.Except)):
+        first = tree
+        while isinstance(first, (exp.Union, exp.Intersect, exp.Except)):
+            first = first.this
+        for sel in tree.find_all(exp.Select):
+            if sel.args.get("into") is not None:
+                if sel is not first:
+                    raise PgError("INTO is only allowed on first SELECT of UNION/INTERSECT/EXCEPT",
+                                  errcodes.SYNTAX_ERROR)
+                into = sel.args["into"]
+    if into is not None:
+        # SELECT ... INTO [TEMP] t FROM ... is CREATE TABLE t AS SELECT ...
+        query = tree.copy()
+        for sel in query.find_all(exp.Select):
+            sel.set("into", None)
+        props = []
+        if into.args.get("temporary"):
+            props.append(exp.TemporaryProperty())
+        if into.args.get("unlogged"):
+            props.append(exp.UnloggedProperty())
+        tree = exp.Create(this=into.this, kind="TABLE", expression=query,
+                          properties=exp.Properties(expressions=props) if props else None)
     p.tree = tree
     if isinstance(tree, (exp.Select, exp.Union, exp.Intersect, exp.Except, exp.Values, exp.Subquery)):
         q = an.query(tree)
