@@ -70,6 +70,8 @@ def prepare(env: Env, sql: str, param_types: list | None = None, tree=None, cach
     p = Prepared(sql)
     if tree is None:
         tree = parse_sql(sql)
+        if not isinstance(tree, Utility):
+            _locate_calls(tree, sql)
     if isinstance(tree, Utility) and tree.kind in _TEXT_DDL:
         env.param_types = list(param_types or [])
         an = Analyzer(env, sql)
@@ -210,3 +212,34 @@ def describe_columns(p: Prepared) -> list[ResultColumn] | None:
 
 
 _ = (errcodes, PgError, Query)
+
+
+def _locate_calls(tree, sql: str) -> None:
+    """Give function calls their position in the statement text (sqlglot keeps positions only
+    on identifiers), so "function f(int) does not exist" points where PostgreSQL points: the
+    k-th call of a name in the tree is the k-th ``name(`` in the text (when the counts agree)."""
+    calls: dict = {}
+    for n in tree.walk(bfs=False):
+        if isinstance(n, exp.Anonymous) and isinstance(n.this, str):
+            calls.setdefault(n.this.lower(), []).append(n)
+    if not calls:
+        return
+    from .lexer import tokens
+
+    found: dict = {}
+    prev = None
+    try:
+        for tok in tokens(sql):
+            if tok[1] == "(" and prev is not None and prev[0] == "word":
+                name = prev[1].lower()
+                if name in calls:
+                    found.setdefault(name, []).append(prev[2] + 1)
+            prev = tok
+    except PgError:
+        return
+    for name, nodes in calls.items():
+        where = found.get(name)
+        if where is not None and len(where) == len(nodes):
+            for n, pos in zip(nodes, where):
+                n.meta["position"] = pos
+
