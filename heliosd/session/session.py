@@ -996,9 +996,11 @@ class Session:
             if stream and p.columns is not None:
                 enc = self.row_encoders(p.columns, portal.result_formats if portal else [])
             n = 0
+            running = False
             try:
                 if writes:
                     txn.lock(branch_write_lock(self.branch_id), SHARE)
+                running = True
                 last = time.monotonic()
                 gen = phys.root.run(ctx)
                 out = self.out
@@ -1033,10 +1035,13 @@ class Session:
                 self._flush_notices(ctx)
                 await self._wait_lock(wb.waiter, ctx)
                 waits += 1
-                # DML re-runs on the same snapshot: the rows it locks are re-checked
-                # on their newest versions (EvalPlanQual, exec/dml.py); SELECT ...
-                # FOR UPDATE/SHARE has no row re-check and re-runs on a new snapshot
-                fresh = p.kind != "dml"
+                # DML that waited for a row lock re-runs on the same snapshot: the rows
+                # it locks are re-checked on their newest versions (EvalPlanQual,
+                # exec/dml.py); SELECT ... FOR UPDATE/SHARE has no row re-check and
+                # re-runs on a new snapshot, as does a statement that waited for the
+                # branch write lock before it ran (PostgreSQL's executor snapshot
+                # follows the relation locks)
+                fresh = p.kind != "dml" or not running
                 continue
             except RestartStatement:
                 # a row this DML locked vanished (deleted, or moved to another key
