@@ -143,14 +143,14 @@ def _add_column(an, ctx, rel, cd: exp.ColumnDef):
     if spec.serial or spec.identity:
         ns = cat.namespaces[r.namespace]
         seqname = D.choose_name(cat, r.namespace, r.name, spec.name, "seq")
-        seq = D._new_sequence(ctx, ns, seqname, spec.type, spec.identity_opts if spec.identity else {}, an)
+        seq = D._new_sequence(ctx, ns, seqname, spec.type, spec.identity_opts if spec.identity else {}, an,
+                              for_identity=bool(spec.identity))
         seq.seq.owned_by = (r.oid, attnum)
         ctx.write(seq)
         C.write_sequence(ctx.txn, ctx.bid, seq.oid, seq.seq.start, False)
         col.not_null = True
         if spec.serial:
-            qual = seqname if ns.name == "public" else f"{ns.name}.{seqname}"
-            col.default = f"nextval('{qual}'::regclass)"
+            col.default = f"nextval({D.regclass_oid_text(seq.oid)})"
         else:
             col.identity = spec.identity
         rewrite_default = True
@@ -532,26 +532,40 @@ def _parse_text_action(p):
                 p.expect("EXISTS")
                 ie = True
             return ("drop_identity", col, ie)
-        if p.accept("SET"):
-            if p.accept("STATISTICS", "STORAGE", "COMPRESSION"):
+        if p.word() == "SET" and p.word(1) in ("STATISTICS", "STORAGE", "COMPRESSION"):
+            p.next()
+            p.next()
+            p.next()
+            return ("noop",)
+        if p.word() == "SET" and p.peek(1)[1] == "(":
+            p.next()
+            p.next()
+            _skip_parens(p)
+            return ("noop",)
+        ops = []
+        while True:
+            if p.accept("RESTART"):
+                p.accept("WITH")
+                v = None
+                if not p.at_end() and (p.peek()[0] == "num" or p.peek()[1] in ("-", "+")):
+                    v = _signed_int(p)
+                ops.append(("restart", v))
+            elif p.word() == "SET" and p.word(1) == "GENERATED":
                 p.next()
-                return ("noop",)
-            if p.accept("GENERATED"):
+                p.next()
                 always = p.accept("ALWAYS")
                 if not always:
                     p.expect("BY")
                     p.expect("DEFAULT")
-                return ("set_identity_kind", col, "a" if always else "d")
-            if p.accept_op("("):
-                _skip_parens(p)
-                return ("noop",)
-        if p.accept("RESTART"):
-            p.accept("WITH")
-            v = None
-            if not p.at_end() and p.peek()[0] == "num":
-                v = int(p.next()[1])
-            return ("restart_identity", col, v)
-        p.error()
+                ops.append(("generated", "a" if always else "d"))
+            elif p.word() == "SET" and p.word(1) in _SEQ_OPT_WORDS:
+                p.next()
+                ops.append(("opt",) + _seq_opt_text(p))
+            else:
+                break
+        if not ops:
+            p.error()
+        return ("identity_options", col, ops)
     p.error()
 
 
@@ -567,23 +581,54 @@ def _skip_parens(p):
             depth -= 1
 
 
+_SEQ_OPT_WORDS = ("START", "INCREMENT", "MINVALUE", "MAXVALUE", "CACHE", "CYCLE", "NO", "AS", "OWNED",
+                  "SEQUENCE", "RESTART")
+
+
+def _signed_int(p) -> int:
+    neg = p.accept_op("-")
+    if not neg:
+        p.accept_op("+")
+    k, t, _ = p.peek()
+    if k != "num":
+        p.error()
+    p.next()
+    return int(t) * (-1 if neg else 1)
+
+
+def _seq_opt_text(p) -> tuple:
+    """One SeqOptElem: (key, value); value None for NO MINVALUE/NO MAXVALUE and a bare RESTART."""
+    w = p.expect(*_SEQ_OPT_WORDS)
+    if w in ("START", "INCREMENT", "MINVALUE", "MAXVALUE", "CACHE"):
+        p.accept("WITH", "BY")
+        return (w.lower(), _signed_int(p))
+    if w == "RESTART":
+        p.accept("WITH")
+        if not p.at_end() and (p.peek()[0] == "num" or p.peek()[1] in ("-", "+")):
+            return ("restart", _signed_int(p))
+        return ("restart", None)
+    if w == "CYCLE":
+        return ("cycle", True)
+    if w == "NO":
+        w2 = p.expect("CYCLE", "MINVALUE", "MAXVALUE")
+        return ("cycle", False) if w2 == "CYCLE" else (w2.lower(), None)
+    if w == "AS":
+        return ("as", p.ident())
+    if w == "OWNED":
+        p.expect("BY")
+        parts = [p.ident()]
+        while p.accept_op("."):
+            parts.append(p.ident())
+        return ("owned", parts)
+    p.expect("NAME")  # SEQUENCE NAME
+    return ("sequence_name", p.qualified())
+
+
 def _seq_opts_text(p) -> dict:
     opts = {}
     while not p.accept_op(")"):
-        w = p.next()[1].upper()
-        if w in ("START", "INCREMENT", "MINVALUE", "MAXVALUE", "CACHE"):
-            p.accept("WITH", "BY")
-            neg = p.accept_op("-")
-            opts[{"START": "start", "INCREMENT": "increment", "MINVALUE": "minvalue", "MAXVALUE": "maxvalue",
-                  "CACHE": "cache"}[w]] = int(p.next()[1]) * (-1 if neg else 1)
-        elif w == "CYCLE":
-            opts["cycle"] = True
-        elif w == "NO":
-            w2 = p.next()[1].upper()
-            if w2 == "CYCLE":
-                opts["cycle"] = False
-            else:
-                opts[w2.lower()] = None
+        k, v = _seq_opt_text(p)
+        opts[k] = v
     return opts
 
 
@@ -652,25 +697,32 @@ def _run_text_action(an, ctx, rel, act):
             o.namespace = ns.oid
             ctx.write(o)
         return
-    if kind in ("add_identity", "drop_identity", "set_identity_kind", "restart_identity"):
+    if kind in ("add_identity", "drop_identity", "identity_options"):
         r = _own(rel)
         col = r.column(act[1])
         if col is None:
             raise PgError(f'column "{act[1]}" of relation "{r.name}" does not exist', errcodes.UNDEFINED_COLUMN)
         seq = cat.sequences_owned.get((r.oid, col.attnum))
         if kind == "add_identity":
+            for k in ("owned", "sequence_name", "restart", "as"):
+                if k in act[3] and k != "sequence_name":
+                    raise PgError(f'sequence option "{k}" not supported here', errcodes.SYNTAX_ERROR)
+            if col.type_oid not in D.SEQ_TYPE_BOUNDS:
+                raise PgError("identity column type must be smallint, integer, or bigint",
+                              errcodes.INVALID_PARAMETER_VALUE)
+            if not col.not_null:
+                raise PgError(f'column "{col.name}" of relation "{r.name}" must be declared NOT NULL before '
+                              f'identity can be added', errcodes.OBJECT_NOT_IN_PREREQUISITE_STATE)
             if col.identity:
                 raise PgError(f'column "{col.name}" of relation "{r.name}" is already an identity column',
                               errcodes.OBJECT_NOT_IN_PREREQUISITE_STATE)
             if col.default is not None:
                 raise PgError(f'column "{col.name}" of relation "{r.name}" already has a default value',
                               errcodes.OBJECT_NOT_IN_PREREQUISITE_STATE)
-            if not col.not_null:
-                raise PgError(f'column "{col.name}" of relation "{r.name}" must be declared NOT NULL before '
-                              f'identity can be added', errcodes.OBJECT_NOT_IN_PREREQUISITE_STATE)
             ns = cat.namespaces[r.namespace]
             seqname = D.choose_name(cat, r.namespace, r.name, col.name, "seq")
-            s = D._new_sequence(ctx, ns, seqname, col.type, act[3], an)
+            opts = {k: v for k, v in act[3].items() if k != "sequence_name"}
+            s = D._new_sequence(ctx, ns, seqname, col.type, opts, an, for_identity=True)
             s.seq.owned_by = (r.oid, col.attnum)
             ctx.write(s)
             C.write_sequence(ctx.txn, ctx.bid, s.oid, s.seq.start, False)
@@ -685,16 +737,29 @@ def _run_text_action(an, ctx, rel, act):
             col.identity = ""
             if seq is not None:
                 ctx.delete(seq.oid)
-        elif kind == "set_identity_kind":
-            if not col.identity:
-                raise PgError(f'column "{col.name}" of relation "{r.name}" is not an identity column',
-                              errcodes.OBJECT_NOT_IN_PREREQUISITE_STATE)
-            col.identity = act[2]
         else:
-            if seq is None:
+            if not col.identity or seq is None:
                 raise PgError(f'column "{col.name}" of relation "{r.name}" is not an identity column',
                               errcodes.OBJECT_NOT_IN_PREREQUISITE_STATE)
-            C.write_sequence(ctx.txn, ctx.bid, seq.oid, act[2] if act[2] is not None else seq.seq.start, False)
+            opts = {}
+            for op in act[2]:
+                if op[0] == "generated":
+                    col.identity = op[1]
+                elif op[0] == "restart":
+                    opts["restart"] = op[1]
+                else:
+                    if op[1] in ("owned", "sequence_name", "as"):
+                        raise PgError(f'sequence option "{op[1]}" not supported here', errcodes.SYNTAX_ERROR)
+                    opts[op[1]] = op[2]
+            if opts:
+                s = copy.deepcopy(seq)
+                cur = C.sequence_state(ctx.txn, ctx.bid, s.oid)
+                v = D._apply_seq_opts(an, s.seq, opts, creating=False, last_value=cur[0] if cur else None)
+                ctx.write(s)
+                if v is not None:
+                    C.write_sequence(ctx.txn, ctx.bid, s.oid, v, False)
+                if hasattr(ctx, "sequence_changed"):
+                    ctx.sequence_changed(s.oid)
         ctx.write(r)
         return
     raise PgError(f"unsupported ALTER TABLE action {kind}", errcodes.FEATURE_NOT_SUPPORTED)

@@ -12,6 +12,8 @@ including its 63-byte truncation and numeric suffixes for clashes.
 
 from __future__ import annotations
 
+import re
+
 from sqlglot import exp
 
 from .. import errcodes
@@ -296,6 +298,9 @@ def build_table(an, ctx: DdlCtx, ns, tname, cols: list, table_cons: list, kind="
         if c.name in seen:
             raise PgError(f'column "{c.name}" specified more than once', errcodes.DUPLICATE_COLUMN)
         seen.add(c.name)
+        if c.identity and c.default is not None:
+            raise PgError(f'both default and identity specified for column "{c.name}" of table "{tname}"',
+                          errcodes.SYNTAX_ERROR)
     toid = ctx.oid()
     rel = C.Relation(toid, tname, ns.oid, kind, owner=ctx.user_oid)
     taken = set()
@@ -305,13 +310,13 @@ def build_table(an, ctx: DdlCtx, ns, tname, cols: list, table_cons: list, kind="
         if c.serial or c.identity:
             seqname = choose_name(cat, ns.oid, tname, c.name, "seq", taken)
             taken.add(seqname)
-            seq = _new_sequence(ctx, ns, seqname, c.type, c.identity_opts if c.identity else {}, an)
+            seq = _new_sequence(ctx, ns, seqname, c.type, c.identity_opts if c.identity else {}, an,
+                                for_identity=bool(c.identity))
             seq.seq.owned_by = (toid, col.attnum)
             new_seqs.append(seq)
             col.not_null = True
             if c.serial:
-                qual = seqname if ns.name == "public" else f"{ns.name}.{seqname}"
-                col.default = f"nextval('{qual}'::regclass)"
+                col.default = f"nextval({regclass_oid_text(seq.oid)})"
             else:
                 col.identity = c.identity
         elif c.generated is not None:
@@ -365,7 +370,53 @@ def _check_default(an, c, col):
                 raise PgError("aggregate functions are not allowed in DEFAULT expressions",
                               errcodes.GROUPING_ERROR)
         R.coerce(e, col.type, col.typmod, "assignment")
+        bound = bind_regclass_literals(an, c.default_node)
+        if bound is not None:
+            return _sql(bound)
     return c.default
+
+
+#: a regclass constant as stored default text writes it (by OID): '16390'::regclass
+REGCLASS_OID_TEXT = re.compile(r"'(\d+)'(?:\s*::\s*regclass\b|\s+AS\s+REGCLASS\s*\))", re.I)
+_SEQ_FUNCS = ("nextval", "currval", "setval")
+
+
+def regclass_oid_text(oid: int) -> str:
+    return f"'{oid}'::regclass"
+
+
+def bind_regclass_literals(an, node):
+    """PostgreSQL stores a default's ``'seq'::regclass`` (and ``nextval('seq')``) as a regclass
+    constant, i.e. by OID: the default follows a renamed sequence and records a dependency on it.
+    Stored defaults are SQL text here, so write such literals as their OID ('16390'::regclass;
+    regclass input accepts numeric OIDs and the deparser prints the name).  Returns the rewritten
+    copy of ``node``, or None when it has no such literal."""
+    import sqlglot
+
+    def oid_of(lit):
+        e = an.expr(exp.Cast(this=lit.copy(), to=exp.DataType.build("regclass", dialect="postgres")), Scope())
+        return e.value if isinstance(e, E.Const) and isinstance(e.value, int) else None
+
+    def oid_cast(o):
+        return sqlglot.parse_one(regclass_oid_text(o), read="postgres")
+
+    node = node.copy()
+    changed = False
+    for n in list(node.walk()):
+        if isinstance(n, exp.Cast) and isinstance(n.this, exp.Literal) and n.this.is_string and \
+                _sql(n.args["to"]).upper() == "REGCLASS":
+            o = oid_of(n.this)
+            if o is not None:
+                n.this.replace(exp.Literal.string(str(o)))
+                changed = True
+        elif isinstance(n, exp.Anonymous) and str(n.this).lower() in _SEQ_FUNCS and n.expressions and \
+                isinstance(n.expressions[0], exp.Literal) and n.expressions[0].is_string and \
+                not (isinstance(n.parent, exp.Dot) and ident(n.parent.this) != "pg_catalog"):
+            o = oid_of(n.expressions[0])
+            if o is not None:
+                n.expressions[0].replace(oid_cast(o))
+                changed = True
+    return node if changed else None
 
 
 def _table_constraint(tc):
@@ -656,49 +707,93 @@ def build_index(ctx: DdlCtx, table_oid: int, index_oid: int):
         txn.put(bid, index_oid, keycode.encode_key(vals, info.desc, info.nulls_first) + key, key)
 
 
-def _new_sequence(ctx, ns, name, type_, opts, an):
+SEQ_TYPE_BOUNDS = {21: (-32768, 32767), 23: (-2147483648, 2147483647),
+                   20: (-9223372036854775808, 9223372036854775807)}
+
+
+def _new_sequence(ctx, ns, name, type_, opts, an, for_identity=False):
     t = type_ if type_ is not None else T.INT8
-    maxv = {T.INT2.oid: 32767, T.INT4.oid: 2147483647}.get(t.oid, 9223372036854775807)
-    minv = {T.INT2.oid: -32768, T.INT4.oid: -2147483648}.get(t.oid, -9223372036854775808)
-    sd = C.SequenceDef(type_oid=t.oid, start=1, increment=1, min=1, max=maxv)
-    _apply_seq_opts(an, sd, opts, minv, maxv)
+    if t.oid not in SEQ_TYPE_BOUNDS:
+        raise PgError("identity column type must be smallint, integer, or bigint" if for_identity else
+                      "sequence type must be smallint, integer, or bigint", errcodes.INVALID_PARAMETER_VALUE)
+    sd = C.SequenceDef(type_oid=t.oid, start=1, increment=1, min=1, max=SEQ_TYPE_BOUNDS[t.oid][1])
+    _apply_seq_opts(an, sd, opts)
     return C.Relation(ctx.oid(), name, ns.oid, "S", owner=ctx.user_oid, seq=sd)
 
 
-def _apply_seq_opts(an, sd, opts, minv, maxv, creating=True):
+def _apply_seq_opts(an, sd, opts, minv=None, maxv=None, creating=True, last_value=None, new_type=None):
+    """PostgreSQL's init_params (sequence.c): apply CREATE/ALTER SEQUENCE options to ``sd`` in its
+    order of checks.  ``last_value`` (ALTER) is the current value, checked against new bounds when
+    there is no RESTART; returns the value a RESTART asks for (or None)."""
     def val(v):
         if isinstance(v, int):
             return v
         x = _const_value(an, v)
         return int(x)
 
+    def fmt_type(oid):
+        return {21: "smallint", 23: "integer", 20: "bigint"}.get(oid, str(oid))
+
+    reset_max = reset_min = False
     if "increment" in opts:
         sd.increment = val(opts["increment"])
         if sd.increment == 0:
             raise PgError("INCREMENT must not be zero", errcodes.INVALID_PARAMETER_VALUE)
-        if creating and "minvalue" not in opts and sd.increment < 0:
-            sd.min = minv
-            sd.max = -1
-    if "minvalue" in opts:
-        sd.min = val(opts["minvalue"]) if opts["minvalue"] is not None else (1 if sd.increment > 0 else minv)
-    if "maxvalue" in opts:
-        sd.max = val(opts["maxvalue"]) if opts["maxvalue"] is not None else (maxv if sd.increment > 0 else -1)
+    if new_type is not None:
+        if new_type.oid not in SEQ_TYPE_BOUNDS:
+            raise PgError("sequence type must be smallint, integer, or bigint", errcodes.INVALID_PARAMETER_VALUE)
+        if not creating:
+            lo, hi = SEQ_TYPE_BOUNDS.get(sd.type_oid, SEQ_TYPE_BOUNDS[20])
+            reset_max = sd.max == hi
+            reset_min = sd.min == lo
+        sd.type_oid = new_type.oid
+    lo, hi = SEQ_TYPE_BOUNDS.get(sd.type_oid, SEQ_TYPE_BOUNDS[20])
+    if "cycle" in opts:
+        sd.cycle = bool(opts["cycle"])
+    if opts.get("maxvalue") is not None:
+        sd.max = val(opts["maxvalue"])
+    elif creating or "maxvalue" in opts or reset_max:
+        sd.max = hi if (sd.increment > 0 or reset_max) else -1
+    if sd.max < lo or sd.max > hi:
+        raise PgError(f"MAXVALUE ({sd.max}) is out of range for sequence data type {fmt_type(sd.type_oid)}",
+                      errcodes.INVALID_PARAMETER_VALUE)
+    if opts.get("minvalue") is not None:
+        sd.min = val(opts["minvalue"])
+    elif creating or "minvalue" in opts or reset_min:
+        sd.min = lo if (sd.increment < 0 or reset_min) else 1
+    if sd.min < lo or sd.min > hi:
+        raise PgError(f"MINVALUE ({sd.min}) is out of range for sequence data type {fmt_type(sd.type_oid)}",
+                      errcodes.INVALID_PARAMETER_VALUE)
+    if sd.min >= sd.max:
+        raise PgError(f"MINVALUE ({sd.min}) must be less than MAXVALUE ({sd.max})", errcodes.INVALID_PARAMETER_VALUE)
     if "start" in opts:
         sd.start = val(opts["start"])
     elif creating:
         sd.start = sd.min if sd.increment > 0 else sd.max
-    if "cache" in opts:
-        sd.cache = val(opts["cache"])
-    if "cycle" in opts:
-        sd.cycle = bool(opts["cycle"])
     if sd.start < sd.min:
         raise PgError(f"START value ({sd.start}) cannot be less than MINVALUE ({sd.min})",
                       errcodes.INVALID_PARAMETER_VALUE)
     if sd.start > sd.max:
         raise PgError(f"START value ({sd.start}) cannot be greater than MAXVALUE ({sd.max})",
                       errcodes.INVALID_PARAMETER_VALUE)
-    if sd.min >= sd.max:
-        raise PgError(f"MINVALUE ({sd.min}) must be less than MAXVALUE ({sd.max})", errcodes.INVALID_PARAMETER_VALUE)
+    restart = None
+    if "restart" in opts:
+        restart = sd.start if opts["restart"] is None else val(opts["restart"])
+        last_value = restart
+    elif creating:
+        last_value = sd.start
+    if last_value is not None:
+        if last_value < sd.min:
+            raise PgError(f"RESTART value ({last_value}) cannot be less than MINVALUE ({sd.min})",
+                          errcodes.INVALID_PARAMETER_VALUE)
+        if last_value > sd.max:
+            raise PgError(f"RESTART value ({last_value}) cannot be greater than MAXVALUE ({sd.max})",
+                          errcodes.INVALID_PARAMETER_VALUE)
+    if "cache" in opts:
+        sd.cache = val(opts["cache"])
+        if sd.cache <= 0:
+            raise PgError(f"CACHE ({sd.cache}) must be greater than zero", errcodes.INVALID_PARAMETER_VALUE)
+    return restart
 
 
 def _create_table_as(an, ctx, ns, tname, query_node, elems, node):

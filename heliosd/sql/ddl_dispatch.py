@@ -473,11 +473,16 @@ def alter_sequence_text(an, sql: str) -> DdlStatement:
                 raise PgError(f'relation "{rename}" already exists', errcodes.DUPLICATE_TABLE)
             rel.name = rename
         sd = rel.seq
-        t = T.by_oid(sd.type_oid)
-        maxv = {T.INT2.oid: 32767, T.INT4.oid: 2147483647}.get(t.oid, 9223372036854775807)
-        minv = {T.INT2.oid: -32768, T.INT4.oid: -2147483648}.get(t.oid, -9223372036854775808)
         o = {k: v for k, v in opts.items() if k != "as"}
-        D._apply_seq_opts(an, sd, o, minv, maxv, creating=False)
+        if restart is not None:
+            o["restart"] = None if restart == "start" else restart
+        new_type = None
+        if "as" in opts:
+            from .types_sql import datatype_to_type
+
+            new_type = datatype_to_type(exp.DataType.build(opts["as"], dialect="postgres"))[0]
+        cur = C.sequence_state(ctx.txn, ctx.bid, rel.oid)
+        v = D._apply_seq_opts(an, sd, o, creating=False, last_value=cur[0] if cur else None, new_type=new_type)
         if owned == "none":
             sd.owned_by = None
         elif owned is not None:
@@ -490,14 +495,7 @@ def alter_sequence_text(an, sql: str) -> DdlStatement:
                               errcodes.UNDEFINED_COLUMN)
             sd.owned_by = (orel.oid, col.attnum)
         ctx.write(rel)
-        if restart is not None:
-            v = sd.start if restart == "start" else restart
-            if v < sd.min:
-                raise PgError(f"RESTART value ({v}) cannot be less than MINVALUE ({sd.min})",
-                              errcodes.INVALID_PARAMETER_VALUE)
-            if v > sd.max:
-                raise PgError(f"RESTART value ({v}) cannot be greater than MAXVALUE ({sd.max})",
-                              errcodes.INVALID_PARAMETER_VALUE)
+        if v is not None:
             C.write_sequence(ctx.txn, ctx.bid, rel.oid, v, False)
         ctx.bump()
         ctx.sequence_changed(rel.oid) if hasattr(ctx, "sequence_changed") else None
@@ -571,10 +569,14 @@ def drop_relation(ctx: D.DdlCtx, rel: C.Relation, cascade: bool, dropped: set | 
         for irel in cat.indexes_of.get(rel.oid, []):
             ctx.delete(irel.oid)
             _delete_data(ctx, irel.oid)
-        for (toid, _a), s in list(cat.sequences_owned.items()):
-            if toid == rel.oid:
-                ctx.delete(s.oid)
-                ctx.txn.delete(ctx.bid, C.OBJ_SEQVALS, keycode.enc_int(s.oid))
+        owned = [s for (toid, _a), s in sorted(cat.sequences_owned.items()) if toid == rel.oid]
+        deps = [(s, t, c) for s in owned for t, c in _default_dependents(cat, s.oid, dropped | {rel.oid})]
+        if deps:
+            _drop_defaults(ctx, deps, cascade, f"table {rel.name}")
+        for s in owned:
+            dropped.add(s.oid)
+            ctx.delete(s.oid)
+            ctx.txn.delete(ctx.bid, C.OBJ_SEQVALS, keycode.enc_int(s.oid))
         _delete_data(ctx, rel.oid)
     elif rel.kind == "i":
         if rel.index.constraint:
@@ -586,8 +588,53 @@ def drop_relation(ctx: D.DdlCtx, rel: C.Relation, cascade: bool, dropped: set | 
                               hint=f"You can drop constraint {con.name} on table {t.name if t else '?'} instead.")
         _delete_data(ctx, rel.oid)
     elif rel.kind == "S":
+        deps = [(rel, t, c) for t, c in _default_dependents(cat, rel.oid, dropped)]
+        if deps:
+            _drop_defaults(ctx, deps, cascade, f"sequence {rel.name}")
         ctx.txn.delete(ctx.bid, C.OBJ_SEQVALS, keycode.enc_int(rel.oid))
     ctx.delete(rel.oid)
+
+
+def _default_dependents(cat, seq_oid: int, dropped) -> list:
+    """(table, column) pairs whose default holds a regclass constant for the sequence (stored by
+    OID, see ddl.bind_regclass_literals): PostgreSQL's pg_depend entries for column defaults."""
+    out = []
+    key = str(seq_oid)
+    for r in sorted(cat.relations.values(), key=lambda r: r.oid):
+        if r.kind != "r" or r.oid in dropped:
+            continue
+        for c in r.live_columns:
+            if c.default and not c.generated and key in c.default and \
+                    any(int(m) == seq_oid for m in D.REGCLASS_OID_TEXT.findall(c.default)):
+                out.append((r, c))
+    return out
+
+
+def _drop_defaults(ctx, deps, cascade: bool, what: str) -> None:
+    """RESTRICT: refuse (2BP01) naming every dependent default; CASCADE: drop the defaults."""
+    if not cascade:
+        raise PgError(f"cannot drop {what} because other objects depend on it",
+                      errcodes.DEPENDENT_OBJECTS_STILL_EXIST,
+                      detail="\n".join(f"default value for column {c.name} of table {t.name} depends on "
+                                       f"sequence {s.name}" for s, t, c in deps),
+                      hint="Use DROP ... CASCADE to drop the dependent objects too.")
+    if len(deps) == 1:
+        ctx.notice(f"drop cascades to default value for column {deps[0][2].name} of table {deps[0][1].name}")
+    else:
+        ctx.notice(f"drop cascades to {len(deps)} other objects",
+                   detail="\n".join(f"drop cascades to default value for column {c.name} of table {t.name}"
+                                    for _s, t, c in deps))
+    import copy
+
+    tables = {}
+    for _s, t, c in deps:
+        cur = tables.get(t.oid)
+        if cur is None:
+            cur = tables[t.oid] = copy.deepcopy(ctx.cat.relations[t.oid])
+        col = cur.column_by_attnum(c.attnum)
+        col.default = None
+    for t in tables.values():
+        ctx.write(t)
 
 
 def _delete_data(ctx, obj: int) -> None:

@@ -138,6 +138,9 @@ def parse_sql(sql: str):
             return f" /*helios_as_of_{len(as_of) - 1}*/ "
 
         sql = _AS_OF.sub(cut, sql)
+    overriding = None
+    if _OVERRIDING.search(sql):
+        sql, overriding = _cut_overriding(sql)
     try:
         trees = sqlglot.parse(_space_params(sql) if "$" in sql or "[" in sql else sql, read="postgres")
     except ParseError as e:
@@ -163,7 +166,40 @@ def parse_sql(sql: str):
         raise _unsupported(sql, tree)
     if as_of:
         tree.meta["helios_as_of"] = as_of
+    if overriding is not None:
+        ins = tree if isinstance(tree, exp.Insert) else tree.find(exp.Insert)
+        if ins is not None:
+            ins.set("overriding", overriding)
     return tree
+
+
+_OVERRIDING = re.compile(r"\bOVERRIDING\b", re.I)
+
+
+def _cut_overriding(sql: str):
+    """``INSERT ... OVERRIDING {SYSTEM|USER} VALUE``: sqlglot has no syntax for it; blank the
+    clause out (outside quotes and comments) and return ``(sql, "system"|"user"|None)``."""
+    from .lexer import _TOKEN
+
+    toks = []
+    i = 0
+    n = len(sql)
+    while i < n:
+        m = _TOKEN.match(sql, i)
+        if m is None:
+            return sql, None
+        if m.lastgroup == "bc":
+            j = sql.find("*/", i + 2)
+            i = n if j < 0 else j + 2
+            continue
+        if m.lastgroup not in ("ws", "lc"):
+            toks.append((m.group().upper(), m.start(), m.end()))
+        i = m.end()
+    for k in range(len(toks) - 2):
+        if toks[k][0] == "OVERRIDING" and toks[k + 1][0] in ("SYSTEM", "USER") and toks[k + 2][0] == "VALUE":
+            a, b = toks[k][1], toks[k + 2][2]
+            return sql[:a] + " " * (b - a) + sql[b:], toks[k + 1][0].lower()
+    return sql, None
 
 
 _OBJECT_IDENTIFIER_TYPES = {"oid", "regclass", "regcollation", "regconfig", "regdictionary", "regnamespace",
