@@ -507,7 +507,13 @@ class _Gen:
                 s = f"({tn} if ({tn} := {self.v(a)}) is not None else {s})"
             return s
         if t is MinMax:
-            f = self.bind(_greatest if e.op == "greatest" else _least, "m")
+            from .functions._common import sort_key
+
+            key = sort_key(e.type)  # PostgreSQL's order (numeric/float NaN, bpchar, jsonb, arrays)
+            if key is not None:
+                f = self.bind(_greatest_key(key) if e.op == "greatest" else _least_key(key), "m")
+            else:
+                f = self.bind(_greatest if e.op == "greatest" else _least, "m")
             return f"{f}(" + ", ".join(self.v(a) for a in e.args) + ")"
         if t is InList:
             return self._inlist(e)
@@ -622,6 +628,20 @@ class _Gen:
 def _greatest(*vals):
     vals = [v for v in vals if v is not None]
     return max(vals) if vals else None
+
+
+def _greatest_key(key):
+    def greatest(*vals):
+        vals = [v for v in vals if v is not None]
+        return max(vals, key=key) if vals else None
+    return greatest
+
+
+def _least_key(key):
+    def least(*vals):
+        vals = [v for v in vals if v is not None]
+        return min(vals, key=key) if vals else None
+    return least
 
 
 def _least(*vals):

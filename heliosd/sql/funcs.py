@@ -127,6 +127,11 @@ def analyze_call(an, node: exp.Anonymous, scope, schema=None, window=None, agg_f
             # resolved against the GROUP BY keys by the aggregate mapper
             return E.Func(None, args, T.INT4, name="grouping")
     cands = F.lookup_functions(low)
+    if len(args) == 1 and window is None and agg_filter is None and within is None and not distinct \
+            and not order and not star and not named:
+        co = _function_style_cast(name, args[0], cands, node)
+        if co is not None:
+            return co
     if not cands:
         raise PgError(f"function {name}({', '.join(R.type_name(a.type) for a in args)}) does not exist",
                       errcodes.UNDEFINED_FUNCTION, position=_pos(node),
@@ -194,6 +199,25 @@ def analyze_call(an, node: exp.Anonymous, scope, schema=None, window=None, agg_f
                       f"FILTER specified, but {name} is not an aggregate function",
                       errcodes.WRONG_OBJECT_TYPE, position=_pos(node))
     return resolve_call(an, name, args, node)
+
+
+def _function_style_cast(name, arg, cands, node):
+    """``int4(1.5)``, ``text(12)``, ``float8(1)``: a one-argument call named like a type with
+    no exactly matching function is a cast (func_get_detail's FUNCDETAIL_COERCION)."""
+    t = T.by_name(name, None)
+    if t is None or t.category == "P" or t is T.UNKNOWN:
+        return None
+    src = arg.type
+    for c in cands:
+        if c.kind in ("f", "a", "w") and len(c.args) == 1 and c.args[0] is src and not c.variadic:
+            return None  # an exact match: call the function
+    if src is T.UNKNOWN and isinstance(arg, E.Const):
+        return R.coerce(arg, t, -1, "explicit", _pos(node))
+    if src is T.UNKNOWN or (src is T.RECORD or src.category == "C") and t.category == "S":
+        return None
+    if T.find_cast(src, t, "explicit") is None:
+        return None
+    return R.coerce(arg, t, -1, "explicit", _pos(node))
 
 
 def resolve_call(an, name: str, args: list, node) -> E.Expr:

@@ -68,10 +68,22 @@ def _float_cmp(sym):
 
 def _register_comparisons():
     plain = [T.BOOL, T.TEXT, T.NAME, T.BYTEA, T.DATE, T.TIME, T.TIMESTAMP, T.TIMESTAMPTZ,
-             T.UUID, T.OID, T.NUMERIC, T.CHAR]
+             T.UUID, T.OID, T.CHAR]
     for t in plain:
         for sym, py in _CMP.items():
             op(sym, t, t, T.BOOL, template="({0} %s {1})" % py, filter_safe=True)
+    # numeric: NaN equals NaN and sorts above everything (Decimal raises on NaN < x)
+    from ...types.compare import numeric_cmp
+
+    nenv = {"_numeric_cmp": numeric_cmp}
+    for sym, py in _CMP.items():
+        if sym == "=":
+            tpl = "({0} == {1} or ({0}.is_nan() and {1}.is_nan()))"
+        elif sym == "<>":
+            tpl = "({0} != {1} and not ({0}.is_nan() and {1}.is_nan()))"
+        else:
+            tpl = "(({0} %s {1}) if not ({0}.is_nan() or {1}.is_nan()) else (_numeric_cmp({0}, {1}) %s 0))" % (py, py)
+        op(sym, T.NUMERIC, T.NUMERIC, T.BOOL, template=tpl, filter_safe=True, env=nenv)
     # all integer combinations compare natively
     for a in INT_TYPES:
         for b in INT_TYPES:

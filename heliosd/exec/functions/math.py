@@ -473,13 +473,15 @@ def _power_int(a, e, e_dscale):
         f = e * (math.log10(f) + p)
     else:
         f = 0.0
-    if f > 32768 * 4:
-        raise PgError("value overflows numeric format", errcodes.NUMERIC_VALUE_OUT_OF_RANGE)
-    if f + 1 < -MAX_DISPLAY:
-        return quantize(Decimal(0), MAX_DISPLAY)
-    rscale = _clamp_scale(MIN_SIG - int(f), dscale(a), e_dscale)
+    # PostgreSQL 15's power_var: an integer exponent gets rscale max(16, dscale(base))
+    # (the weight-based scale of power_var_int is PostgreSQL 16's)
+    rscale = _clamp_scale(MIN_SIG, dscale(a))
     if e == 0:
         return quantize(Decimal(1), rscale)
+    if f > 3 * 32767 * 4:
+        raise PgError("value overflows numeric format", errcodes.NUMERIC_VALUE_OUT_OF_RANGE)
+    if a != 0 and e not in (1, -1, 2) and f + 1 < -rscale:
+        return quantize(Decimal(0), rscale)
     if e > 0:
         r = _BIG.power(a, e) if abs(f) < 1500 else _prec_ctx(int(abs(f)) + rscale + 20).power(a, e)
         return quantize(r, rscale)
