@@ -994,6 +994,10 @@ class Analyzer:
                         names[i] = a
                 scope.add(RangeItem(alias, names, [c.type for c in q.columns], [c.typmod for c in q.columns]))
                 return _LateralMarker(q.plan) if _uses_outer_plan(q.plan) else q.plan
+            if isinstance(inner, exp.Unnest):
+                u = inner.copy()
+                u.set("alias", node.args.get("alias"))
+                return self._unnest_item(u, alias, colaliases, scope, lateral_left)
             if isinstance(inner, (exp.Anonymous, exp.Func)):
                 tnode = exp.Table(this=inner, alias=node.args.get("alias"), ordinality=node.args.get("ordinality"))
                 return self._function_item(tnode, inner, alias, colaliases, scope, lateral_left, force_lateral=True)
