@@ -50,6 +50,11 @@ class InsertOp(Op):
             out = []
             for row in b:
                 if conflict is not None:
+                    # PostgreSQL's ExecInsert checks NOT NULL/CHECK on the proposed row before the
+                    # speculative insertion looks for a conflict
+                    if store.generated:
+                        row = store.apply_generated(row)
+                    store.check_row(row, ctx)
                     handled, res_row = conflict.handle(ctx, store, row)
                     if handled:
                         if res_row is not None:

@@ -347,6 +347,42 @@ def create_sequence(an: Analyzer, tree: exp.Create) -> DdlStatement:
     return _create_sequence_run(an, name, sname, ine, opts, type_)
 
 
+def create_sequence_text(an, sql: str) -> DdlStatement:
+    """CREATE [TEMP|UNLOGGED] SEQUENCE [IF NOT EXISTS] name [option ...] with PostgreSQL's full
+    SeqOptElem list (sqlglot reads only part of it)."""
+    from .alter import _seq_opt_text
+    from .utility import _P
+
+    p = _P(sql)
+    p.expect("CREATE")
+    p.accept("TEMP", "TEMPORARY", "UNLOGGED")
+    p.expect("SEQUENCE")
+    ine = False
+    if p.accept("IF"):
+        p.expect("NOT")
+        p.expect("EXISTS")
+        ine = True
+    sname, name = p.qualified()
+    name = D.truncate_ident(name)
+    opts = {}
+    while not p.at_end():
+        k, v = _seq_opt_text(p)
+        if k in opts:
+            raise PgError("conflicting or redundant options", errcodes.SYNTAX_ERROR)
+        opts[k] = v
+    if "sequence_name" in opts:
+        raise PgError("invalid sequence option SEQUENCE NAME", errcodes.SYNTAX_ERROR)
+    type_ = None
+    if "as" in opts:
+        from .types_sql import datatype_to_type
+
+        type_ = datatype_to_type(exp.DataType.build(opts.pop("as"), dialect="postgres"))[0]
+    owned = opts.pop("owned", None)
+    if owned is not None:
+        opts["owned"] = ("parts", owned)
+    return _create_sequence_run(an, name, sname, ine, opts, type_)
+
+
 def _create_sequence_run(an, name, sname, ine, opts, type_=None):
     def run(ctx: D.DdlCtx):
         ns = D.creation_namespace(ctx, sname)
@@ -361,7 +397,8 @@ def _create_sequence_run(an, name, sname, ine, opts, type_=None):
         if owned is not None:
             rel.seq.owned_by = _owned_by(ctx, owned)
         ctx.write(rel)
-        C.write_sequence(ctx.txn, ctx.bid, rel.oid, rel.seq.start, False)
+        first = opts.get("restart") if opts.get("restart") is not None else rel.seq.start
+        C.write_sequence(ctx.txn, ctx.bid, rel.oid, first, False)
         ctx.bump()
         return "CREATE SEQUENCE"
 
@@ -369,6 +406,22 @@ def _create_sequence_run(an, name, sname, ine, opts, type_=None):
 
 
 def _owned_by(ctx, owned):
+    if isinstance(owned, tuple) and owned[0] == "parts":
+        parts = owned[1]
+        if len(parts) == 1:
+            if parts[0] == "none":
+                return None
+            raise PgError("invalid OWNED BY option", errcodes.SYNTAX_ERROR,
+                          hint="Specify OWNED BY table.column or OWNED BY NONE.")
+        tname, cname = parts[-2], parts[-1]
+        schema = parts[-3] if len(parts) > 2 else None
+        rel = ctx.cat.find_relation(tname, schema, ctx.search_path)
+        if rel is None:
+            raise PgError(f'relation "{".".join(parts[:-1])}" does not exist', errcodes.UNDEFINED_TABLE)
+        col = rel.column(cname)
+        if col is None:
+            raise PgError(f'column "{cname}" of relation "{tname}" does not exist', errcodes.UNDEFINED_COLUMN)
+        return (rel.oid, col.attnum)
     if isinstance(owned, exp.Column):
         tname = ident(owned.args["table"]) if owned.args.get("table") else None
         cname = ident(owned.this)
@@ -569,7 +622,8 @@ def drop_relation(ctx: D.DdlCtx, rel: C.Relation, cascade: bool, dropped: set | 
         for irel in cat.indexes_of.get(rel.oid, []):
             ctx.delete(irel.oid)
             _delete_data(ctx, irel.oid)
-        owned = [s for (toid, _a), s in sorted(cat.sequences_owned.items()) if toid == rel.oid]
+        owned = [s for s in sorted(cat.relations.values(), key=lambda r: r.oid)
+                 if s.kind == "S" and s.seq is not None and s.seq.owned_by and s.seq.owned_by[0] == rel.oid]
         deps = [(s, t, c) for s in owned for t, c in _default_dependents(cat, s.oid, dropped | {rel.oid})]
         if deps:
             _drop_defaults(ctx, deps, cascade, f"table {rel.name}")

@@ -418,16 +418,47 @@ def _on_conflict(an, conflict, rel, store, scope, live, alias):
             raise PgError(f'constraint "{cname}" for table "{rel.name}" does not exist', errcodes.UNDEFINED_OBJECT)
         arbiters = [i for i in store.indexes if i.oid == con.index]
     elif keys:
-        names = [ident(k.this if isinstance(k, exp.Ordered) else k) for k in keys]
-        attnums = []
-        for nm in names:
-            c = rel.column(nm)
-            if c is None:
-                raise PgError(f'column "{nm}" does not exist', errcodes.UNDEFINED_COLUMN)
-            attnums.append(c.attnum)
+        from . import ddl as D
+
+        rscope = D._rel_scope(rel)
+        want = []
+        for k in keys:
+            kn = k.this if isinstance(k, exp.Ordered) else k
+            if isinstance(kn, exp.Paren):
+                kn = kn.this
+            if isinstance(kn, (exp.Column, exp.Identifier)) and not (isinstance(kn, exp.Column) and kn.table):
+                nm = ident(kn)
+                c = rel.column(nm)
+                if c is None:
+                    raise PgError(f'column "{nm}" does not exist', errcodes.UNDEFINED_COLUMN, position=_pos(kn))
+                want.append(("c", c.attnum))
+            else:
+                want.append(("e", _canon(an.expr(kn, rscope))))
+        want.sort()
+        where = conflict.args.get("index_predicate")
+        wconj = None
+        if where is not None:
+            we = an.bool_expr(where.this if isinstance(where, exp.Where) else where, rscope, "WHERE")
+            wconj = {_canon(x) for x in _conjuncts(we)}
         for info in store.indexes:
-            if info.unique and sorted(info.attnums) == sorted(attnums) and info.pred is None:
-                arbiters.append(info)
+            if not info.unique:
+                continue
+            have = []
+            for a, etext in zip(info.attnums, info.exprs):
+                if a:
+                    have.append(("c", a))
+                else:
+                    have.append(("e", _canon(an.expr(parse_sql_expr(etext), rscope))))
+            if sorted(have) != want:
+                continue
+            if info.pred is not None:
+                if wconj is None:
+                    continue
+                ptext = info.rel.index.predicate
+                pe = an.bool_expr(parse_sql_expr(ptext), rscope, "WHERE")
+                if not all(_canon(x) in wconj for x in _conjuncts(pe)):
+                    continue
+            arbiters.append(info)
         if not arbiters:
             raise PgError("there is no unique or exclusion constraint matching the ON CONFLICT specification",
                           errcodes.INVALID_COLUMN_REFERENCE)
@@ -435,6 +466,10 @@ def _on_conflict(an, conflict, rel, store, scope, live, alias):
         raise PgError("ON CONFLICT DO UPDATE requires inference specification or constraint name",
                       errcodes.SYNTAX_ERROR,
                       hint="For example, ON CONFLICT (column_name).")
+    for info in arbiters:
+        if info.constraint is not None and info.constraint.deferrable:
+            raise PgError("ON CONFLICT does not support deferrable unique constraints/exclusion constraints as "
+                          "arbiters", errcodes.OBJECT_NOT_IN_PREREQUISITE_STATE)
     out = {"arbiters": arbiters, "action": action, "set": None, "where": None}
     if action == "update":
         cscope = Scope()
@@ -451,6 +486,30 @@ def _on_conflict(an, conflict, rel, store, scope, live, alias):
             out["where"] = an.bool_expr(where.this if isinstance(where, exp.Where) else where, cscope, "WHERE")
         _ = n
     return out
+
+
+def parse_sql_expr(text: str):
+    from .parser import parse_sql
+
+    return parse_sql(f"SELECT {text}").expressions[0]
+
+
+def _conjuncts(e) -> list:
+    """The AND-ed parts of a boolean expression (PostgreSQL's make_ands_implicit)."""
+    if isinstance(e, E.BoolOp) and e.op == "and":
+        out = []
+        for a in e.args:
+            out.extend(_conjuncts(a))
+        return out
+    return [e]
+
+
+def _canon(e) -> str:
+    """A comparable text for an analyzed expression over the target relation (ON CONFLICT
+    inference compares index expressions and predicates with the statement's by structure)."""
+    from ..exec import deparse as DP
+
+    return DP.deparse(e, DP.Context(lambda c: f"${c.index}"))
 
 
 def _assign(an, eq, rel, scope, sets):

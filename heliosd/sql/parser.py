@@ -43,6 +43,8 @@ _logging.getLogger("sqlglot").setLevel(_logging.ERROR)
 
 _DROP_LIST = re.compile(r"\s*DROP\s+(INDEX|SEQUENCE|VIEW)\s[^;]*,", re.I)
 
+_CREATE_SEQUENCE = re.compile(r"\s*CREATE\s+((TEMP|TEMPORARY|UNLOGGED)\s+)?SEQUENCE\s", re.I)
+
 _COMMENT_NULL = re.compile(r"(\s*COMMENT\s+ON\s.*\sIS\s+)NULL\s*;?\s*$", re.I | re.S)
 
 _AS_OF = re.compile(r"\bAS\s+OF\s+(TIMESTAMP|SEQ)\s+('(?:[^']|'')*'|\d+)", re.I)
@@ -126,6 +128,8 @@ def parse_sql(sql: str):
         return u
     if _DROP_LIST.match(sql):
         return Utility("drop_list_text", sql=sql)
+    if _CREATE_SEQUENCE.match(sql):
+        return Utility("create_sequence_text", sql=sql)
     m = _COMMENT_NULL.match(sql)
     if m:
         sql = m.group(1) + "''"

@@ -184,6 +184,12 @@ def _alter_sequence_text(an, sql):
     return alter_sequence_text(an, sql)
 
 
+def _create_sequence_text(an, sql):
+    from .ddl_dispatch import create_sequence_text
+
+    return create_sequence_text(an, sql)
+
+
 def _create_schema_text(an, sql):
     from .ddl_dispatch import create_schema_text
 
@@ -203,7 +209,8 @@ def _drop_list_text(an, sql):
 
 
 _TEXT_DDL = {"alter_table_text": _alter_table_text, "alter_sequence_text": _alter_sequence_text,
-             "create_schema_text": _create_schema_text, "alter_schema_text": _alter_schema_text,
+             "create_schema_text": _create_schema_text,
+             "create_sequence_text": _create_sequence_text, "alter_schema_text": _alter_schema_text,
              "drop_list_text": _drop_list_text}
 
 
