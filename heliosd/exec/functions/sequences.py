@@ -149,8 +149,14 @@ def _limit_error(rel, inc):
                    errcodes.SEQUENCE_GENERATOR_LIMIT_EXCEEDED)
 
 
+def _check_writable(ctx, what):
+    if getattr(ctx.txn, "read_only", False):
+        raise PgError(f"cannot execute {what}() in a read-only transaction", errcodes.READ_ONLY_SQL_TRANSACTION)
+
+
 def nextval(oid):
     ctx, rel = _seq_rel(oid)
+    _check_writable(ctx, "nextval")
     s = rel.seq
     inc = s.increment
     st = _state(ctx, rel)
@@ -207,6 +213,7 @@ def lastval():
 
 def setval(oid, v, called=True):
     ctx, rel = _seq_rel(oid)
+    _check_writable(ctx, "setval")
     s = rel.seq
     if v < s.min or v > s.max:
         raise PgError(f'setval: value {v} is out of bounds for sequence "{rel.name}" ({s.min}..{s.max})',

@@ -135,18 +135,34 @@ _f("pg_client_encoding", [], T.NAME, lambda: "UTF8", strict=False)
 _f("getdatabaseencoding", [], T.NAME, lambda: "UTF8", strict=False)
 
 
-def _txid():
+def _cur_txn():
     ctx = runtime.state.ctx
     txn = ctx.txn if ctx is not None and ctx.txn is not None else getattr(runtime.state.session, "txn", None)
     if txn is None:
         raise PgError("no transaction", errcodes.INTERNAL_ERROR)
+    return txn
+
+
+def _txid():
+    """txid_current(): assigns the transaction id if the transaction has none yet (as PG)."""
+    txn = _cur_txn()
+    txn.xid_assigned = True
     return int(txn.txid)
+
+
+def _txid_if_assigned():
+    """NULL until the transaction wrote something (PostgreSQL assigns an xid at the first write)
+    or asked for its id; heliosd numbers every transaction, so "assigned" is tracked separately."""
+    txn = _cur_txn()
+    if getattr(txn, "xid_assigned", False) or txn.writes or txn.written_objects:
+        return int(txn.txid)
+    return None
 
 
 _f("txid_current", [], T.INT8, _txid, vol="v", strict=False)
 _f("pg_current_xact_id", [], T.XID8, _txid, vol="v", strict=False)
-_f("txid_current_if_assigned", [], T.INT8, _txid, vol="v", strict=False)
-_f("pg_current_xact_id_if_assigned", [], T.XID8, _txid, vol="v", strict=False)
+_f("txid_current_if_assigned", [], T.INT8, _txid_if_assigned, vol="v", strict=False)
+_f("pg_current_xact_id_if_assigned", [], T.XID8, _txid_if_assigned, vol="v", strict=False)
 
 
 def _postmaster_start():
