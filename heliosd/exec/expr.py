@@ -266,16 +266,26 @@ class RowExpr(Expr):
     """ROW(...) or a whole-row reference; ``names`` are the field names of a
     whole-row reference (None for ROW(...), whose fields are f1, f2...)."""
 
-    __slots__ = ("items", "names")
+    __slots__ = ("items", "names", "nullable")
 
-    def __init__(self, items: list[Expr], type, names=None):
+    def __init__(self, items: list[Expr], type, names=None, nullable=False):
         self.items = items
         self.type = type
         self.typmod = -1
         self.names = names
+        # a whole-row reference to the nullable side of an outer join: NULL when the row was
+        # null-extended (taken as: every column NULL)
+        self.nullable = nullable
 
     def children(self):
         return self.items
+
+
+def _null_extended_row(r):
+    for v in r:
+        if v is not None:
+            return r
+    return None
 
 
 class Func(Expr):
@@ -520,7 +530,10 @@ class _Gen:
         if t is ArrayExpr:
             return "[" + ", ".join(self.v(a) for a in e.items) + "]"
         if t is RowExpr:
-            return "(" + "".join(self.v(a) + ", " for a in e.items) + ")"
+            tup = "(" + "".join(self.v(a) + ", " for a in e.items) + ")"
+            if getattr(e, "nullable", False):
+                return f"{self.bind(_null_extended_row, 'f')}({tup})"
+            return tup
         if t is Func:
             if e.fn is None:
                 raise PgError(f"{e.name}() is not allowed here", errcodes.GROUPING_ERROR

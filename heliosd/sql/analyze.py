@@ -1450,7 +1450,8 @@ def _nulls_first(o, desc: bool) -> bool:
 def _default_name(node) -> str:
     if isinstance(node, exp.Column):
         if isinstance(node.this, exp.Star):
-            return "?column?"
+            t = node.args.get("table")
+            return ident(t) if t is not None else "?column?"  # t.* is named t
         return ident(node.this)
     if isinstance(node, exp.Cast):
         inner = node.this
@@ -1538,7 +1539,7 @@ def _strong_name(node) -> bool:
     while isinstance(node, (exp.Paren, exp.Bracket, exp.Cast)):
         node = node.this
     if isinstance(node, exp.Column):
-        return not isinstance(node.this, exp.Star)
+        return not isinstance(node.this, exp.Star) or node.args.get("table") is not None
     if isinstance(node, exp.Case):
         default = node.args.get("default")
         return default is not None and _strong_name(default)

@@ -122,7 +122,14 @@ def analyze_call(an, node: exp.Anonymous, scope, schema=None, window=None, agg_f
         if low == "nullif" and len(args) == 2:
             return nullif_expr(an, args[0], args[1], node)
         if low == "row":
-            return E.RowExpr(args, T.RECORD)
+            # ROW(t.*, x): t.* contributes its columns, not one whole-row field
+            items = []
+            for a, n in zip(args, node.expressions):
+                if isinstance(a, E.RowExpr) and isinstance(n, exp.Column) and isinstance(n.this, exp.Star):
+                    items.extend(a.items)
+                else:
+                    items.append(a)
+            return E.RowExpr(items, T.RECORD)
         if low == "grouping" and schema in (None, "pg_catalog"):
             # resolved against the GROUP BY keys by the aggregate mapper
             return E.Func(None, args, T.INT4, name="grouping")
