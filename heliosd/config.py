@@ -246,7 +246,8 @@ class Guc:
                 n = _parse_unit(self, s)
             if (self.min is not None and n < self.min) or (self.max is not None and n > self.max):
                 raise PgError(
-                    f'{n} is outside the valid range for parameter "{self.name}" ({int(self.min)} .. {int(self.max)})',
+                    f'{n}{" " + self.unit if self.unit else ""} is outside the valid range for parameter '
+                    f'"{self.name}" ({int(self.min)} .. {int(self.max)})',
                     errcodes.INVALID_PARAMETER_VALUE)
             return str(n)
         if self.kind == "real":
