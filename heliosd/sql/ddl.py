@@ -134,6 +134,13 @@ def creation_namespace(ctx: DdlCtx, schema: str | None) -> C.Namespace:
     raise PgError("no schema has been selected to create in", errcodes.INVALID_SCHEMA_NAME)
 
 
+def check_creatable(ns, name: str) -> None:
+    """heap_create: no new relations in pg_catalog/pg_toast (allow_system_table_mods is off)."""
+    if ns.oid in (C.PG_CATALOG_NS, C.PG_TOAST_NS):
+        raise PgError(f'permission denied to create "{ns.name}.{name}"', errcodes.INSUFFICIENT_PRIVILEGE,
+                      detail="System catalog modifications are currently disallowed.")
+
+
 def find_rel(ctx: DdlCtx, table: exp.Table, kinds=None, missing_ok=False, what="relation"):
     name = ident(table.this)
     schema = ident(table.args["db"]) if table.args.get("db") else None
@@ -209,9 +216,12 @@ def analyze_create_table(an: Analyzer, node: exp.Create) -> DdlStatement:
         if as_query is not None:
             return _create_table_as(an, ctx, ns, tname, as_query, elems, node)
         cols, table_cons, likes = _collect_columns(an, elems)
-        for like in likes:
-            cols = _expand_like(ctx, like) + cols
-        build_table(an, ctx, ns, tname, cols, table_cons)
+        extra = []
+        for at, like in reversed(likes):
+            lcols, lspecs = _expand_like(ctx, like)
+            cols[at:at] = lcols
+            extra[:0] = lspecs
+        build_table(an, ctx, ns, tname, cols, table_cons, extra_specs=extra)
         return "CREATE TABLE"
 
     return DdlStatement("CREATE TABLE", run)
@@ -225,26 +235,70 @@ def _collect_columns(an, elems):
         if isinstance(el, exp.ColumnDef):
             cols.append(_column_spec(an, el))
         elif isinstance(el, exp.LikeProperty):
-            likes.append(el)
+            likes.append((len(cols), el))
         else:
             table_cons.append(el)
     return cols, table_cons, likes
 
 
+_LIKE_OPTIONS = ("COMMENTS", "COMPRESSION", "CONSTRAINTS", "DEFAULTS", "GENERATED", "IDENTITY", "INDEXES",
+                 "STATISTICS", "STORAGE")
+
+
 def _expand_like(ctx, like):
+    """LIKE source [{INCLUDING|EXCLUDING} option ...]: the source's columns (NOT NULL always),
+    with defaults/generation expressions/identity as included, and the CHECK constraints and
+    primary key/unique constraints to create (constraint specs as _table_constraint gives)."""
+    from .dml import parse_sql_expr
+
     rel = find_rel(ctx, like.this, "rv")
-    opts = " ".join(_sql(p) for p in like.expressions).upper()
-    inc_all = "INCLUDING ALL" in opts
+    inc = set()
+    for p in like.expressions:
+        word = str(p.this).upper()
+        what = str(p.args.get("value") or "").upper()
+        names = _LIKE_OPTIONS if what == "ALL" else (what,)
+        if word == "INCLUDING":
+            inc.update(names)
+        else:
+            inc.difference_update(names)
+    cat = ctx.cat
     out = []
     for c in rel.live_columns:
         cs = _ColSpec(c.name)
         cs.type = c.type
         cs.typmod = c.typmod
         cs.not_null = c.not_null
-        if inc_all or "INCLUDING DEFAULTS" in opts:
+        if c.generated:
+            if "GENERATED" in inc:
+                cs.generated = parse_sql_expr(c.default)
+        elif c.identity:
+            if "IDENTITY" in inc:
+                cs.identity = c.identity
+                seq = cat.sequences_owned.get((rel.oid, c.attnum))
+                if seq is not None:
+                    sd = seq.seq
+                    cs.identity_opts = {"start": sd.start, "increment": sd.increment, "minvalue": sd.min,
+                                        "maxvalue": sd.max, "cycle": sd.cycle, "cache": sd.cache}
+        elif "DEFAULTS" in inc and c.default is not None:
             cs.default = c.default
         out.append(cs)
-    return out
+    specs = []
+    if "CONSTRAINTS" in inc:
+        for con in cat.constraints_of.get(rel.oid, []):
+            if con.kind == "c" and con.check:
+                specs.append(("c", con.name, [], parse_sql_expr(con.check), None))
+    if "INDEXES" in inc:
+        for con in cat.constraints_of.get(rel.oid, []):
+            if con.kind in ("p", "u"):
+                names = [rel.column_by_attnum(a).name for a in con.columns]
+                defer = (con.deferrable, con.deferred)
+                if con.kind == "p":
+                    specs.append(("p", None, names, defer, names[0] if names else None))
+                else:
+                    irel = cat.relations.get(con.index) if con.index else None
+                    nnd = bool(irel and irel.index and irel.index.nulls_not_distinct)
+                    specs.append(("u", None, names, (nnd, defer), names[0] if names else None))
+    return out, specs
 
 
 def _column_spec(an, cd: exp.ColumnDef) -> _ColSpec:
@@ -291,7 +345,7 @@ def _column_spec(an, cd: exp.ColumnDef) -> _ColSpec:
     return cs
 
 
-def build_table(an, ctx: DdlCtx, ns, tname, cols: list, table_cons: list, kind="r"):
+def build_table(an, ctx: DdlCtx, ns, tname, cols: list, table_cons: list, kind="r", extra_specs=()):
     cat = ctx.cat
     seen = set()
     for c in cols:
@@ -302,6 +356,7 @@ def build_table(an, ctx: DdlCtx, ns, tname, cols: list, table_cons: list, kind="
             raise PgError(f'both default and identity specified for column "{c.name}" of table "{tname}"',
                           errcodes.SYNTAX_ERROR)
     toid = ctx.oid()
+    check_creatable(ns, tname)
     rel = C.Relation(toid, tname, ns.oid, kind, owner=ctx.user_oid)
     taken = set()
     new_seqs = []
@@ -338,6 +393,7 @@ def build_table(an, ctx: DdlCtx, ns, tname, cols: list, table_cons: list, kind="
             cons_specs.append((kind_, cname, [c.name], payload, c.name))
     for tc in table_cons:
         cons_specs.extend(_table_constraint(tc))
+    cons_specs.extend(extra_specs)
     # primary key first (PostgreSQL creates the pkey index before unique ones)
     cons_specs.sort(key=lambda s: 0 if s[0] == "p" else 1)
     pk_count = sum(1 for s in cons_specs if s[0] == "p")
@@ -370,10 +426,19 @@ def _check_default(an, c, col):
                 raise PgError("aggregate functions are not allowed in DEFAULT expressions",
                               errcodes.GROUPING_ERROR)
         R.coerce(e, col.type, col.typmod, "assignment")
+        if _is_null_literal(c.default_node):
+            return None  # PostgreSQL stores no default for a NULL constant
         bound = bind_regclass_literals(an, c.default_node)
         if bound is not None:
             return _sql(bound)
     return c.default
+
+
+def _is_null_literal(node) -> bool:
+    """NULL, (NULL), NULL::type: a default that cooks to a NULL constant."""
+    while isinstance(node, (exp.Paren, exp.Cast)):
+        node = node.this
+    return isinstance(node, exp.Null)
 
 
 #: a regclass constant as stored default text writes it (by OID): '16390'::regclass
@@ -718,6 +783,7 @@ def _new_sequence(ctx, ns, name, type_, opts, an, for_identity=False):
                       "sequence type must be smallint, integer, or bigint", errcodes.INVALID_PARAMETER_VALUE)
     sd = C.SequenceDef(type_oid=t.oid, start=1, increment=1, min=1, max=SEQ_TYPE_BOUNDS[t.oid][1])
     _apply_seq_opts(an, sd, opts)
+    check_creatable(ns, name)
     return C.Relation(ctx.oid(), name, ns.oid, "S", owner=ctx.user_oid, seq=sd)
 
 

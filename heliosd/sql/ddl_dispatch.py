@@ -119,6 +119,27 @@ def create_index(an: Analyzer, tree: exp.Create) -> DdlStatement:
 # ----------------------------------------------------------------- CREATE VIEW
 
 
+def _qualify_tables(cat, query, search_path):
+    """The view's query with unqualified user tables named by schema: PostgreSQL binds a view to
+    its relations when it is created (by OID), so a later search_path (or CREATE SCHEMA's
+    temporary one) must not change what it reads."""
+    q = query.copy()
+    ctes = {ident(c.args["alias"].this) for c in q.find_all(exp.CTE) if c.args.get("alias") is not None}
+    changed = False
+    for t in list(q.find_all(exp.Table)):
+        if t.args.get("db") is not None or not isinstance(t.this, exp.Identifier):
+            continue
+        name = ident(t.this)
+        if name in ctes:
+            continue
+        rel = cat.find_relation(name, None, search_path)
+        ns = cat.namespaces.get(rel.namespace) if rel is not None else None
+        if ns is not None:
+            t.set("db", exp.Identifier(this=ns.name, quoted=True))
+            changed = True
+    return q if changed else query
+
+
 def create_view(an: Analyzer, tree: exp.Create) -> DdlStatement:
     target = tree.this
     colnames = []
@@ -154,7 +175,9 @@ def create_view(an: Analyzer, tree: exp.Create) -> DdlStatement:
             oid = existing.oid
         else:
             oid = ctx.oid()
-        rel = C.Relation(oid, vname, ns.oid, "v", owner=ctx.user_oid, columns=cols, view_sql=_sql(query))
+        D.check_creatable(ns, vname)
+        rel = C.Relation(oid, vname, ns.oid, "v", owner=ctx.user_oid, columns=cols,
+                         view_sql=_sql(_qualify_tables(cat, query, ctx.search_path)))
         ctx.write(rel)
         ctx.bump()
         return "CREATE VIEW"
@@ -847,7 +870,7 @@ def truncate(an: Analyzer, tree: exp.TruncateTable) -> DdlStatement:
 
     def run(ctx: D.DdlCtx):
         cat = ctx.cat
-        rels = [D.find_rel(ctx, t, "r", what="table") for t in tables]
+        rels = [D.find_rel(ctx, t, "r", what="relation") for t in tables]
         oids = {r.oid for r in rels}
         for r in list(rels):
             for c in cat.referencing.get(r.oid, []):

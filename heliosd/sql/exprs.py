@@ -375,9 +375,15 @@ def make_op(an, sym: str, args: list[E.Expr], position=None) -> E.Expr:
     return _fold(call)
 
 
+#: FOLD[0] False while stored expressions (defaults, CHECKs, index expressions) are analyzed for
+#: display: PostgreSQL stores them unfolded (folding is a planner step), so pg_get_expr shows
+#: (1.5 * (2)::numeric) and ARRAY['a'::text]; see engine/pgcatalog/_text.analyze
+FOLD = [True]
+
+
 def _fold(e: E.Expr) -> E.Expr:
     """Evaluate immutable calls over constants at analysis time."""
-    if isinstance(e, E.Call) and e.fn.volatility == "i" and not e.fn.retset and \
+    if FOLD[0] and isinstance(e, E.Call) and e.fn.volatility == "i" and not e.fn.retset and \
             all(isinstance(a, E.Const) for a in e.args) and \
             not getattr(e.fn, "needs_ctx", False):
         try:
@@ -882,7 +888,7 @@ def _array_ctor(an, node: exp.Array, scope):
         if at is None:
             raise PgError(f"could not find array type for data type {R.type_name(t)}", errcodes.UNDEFINED_OBJECT)
     items = [R.coerce(i, t) for i in items]
-    if all(isinstance(i, E.Const) for i in items):
+    if FOLD[0] and all(isinstance(i, E.Const) for i in items):
         return E.Const([i.value for i in items], at)
     return E.ArrayExpr(items, at)
 

@@ -68,8 +68,15 @@ def analyze(ctx, cat, rel, sql: str):
         live = rel.live_columns
         scope.add(RangeItem(rel.name, [c.name for c in live], [c.type for c in live], [c.typmod for c in live],
                             table_oid=rel.oid, attnums=[c.attnum for c in live], rel=rel))
-    with snippet_path(path):
-        return an.expr(tree.expressions[0], scope)
+    from ...sql import exprs as X
+
+    prev = X.FOLD[0]
+    X.FOLD[0] = False  # stored expressions are shown unfolded, as PostgreSQL stores them
+    try:
+        with snippet_path(path):
+            return an.expr(tree.expressions[0], scope)
+    finally:
+        X.FOLD[0] = prev
 
 
 def _context(ctx, rel, pretty, qualify=None):
