@@ -197,6 +197,7 @@ class Session:
         self._branch_error = None
         self._cat_cache = None
         self._settings_gen = 0
+        self._style_cache = None  # see _style()
         self._enc_cache: dict = {}
 
     # ============================================================ startup
@@ -325,6 +326,8 @@ class Session:
             value = g.normalize(value)
             if g.name == "TimeZone":
                 value = self._check_timezone(value)
+            if g.name == "DateStyle":
+                value = T.parse_datestyle(value, self.get_guc("DateStyle"))[0]
             if g.name == "client_encoding" and value.upper() not in ("UTF8", "UNICODE", "SQL_ASCII"):
                 raise PgError(f'invalid value for parameter "client_encoding": "{value}"',
                               errcodes.INVALID_PARAMETER_VALUE)
@@ -471,10 +474,12 @@ class Session:
     def env_for(self, cat) -> Env:
         from ..engine import syscat
 
-        return Env(cat, self.search_path(), lambda rel: self.table_store(rel, cat),
-                   virtual_relation=lambda schema, name: syscat.virtual_relation(self, cat, schema, name),
-                   user=self.role["name"] if self.role else None, database=self.db["name"] if self.db else None,
-                   branch=self.branch_name)
+        env = Env(cat, self.search_path(), lambda rel: self.table_store(rel, cat),
+                  virtual_relation=lambda schema, name: syscat.virtual_relation(self, cat, schema, name),
+                  user=self.role["name"] if self.role else None, database=self.db["name"] if self.db else None,
+                  branch=self.branch_name)
+        env.settings_key = self.style_settings()
+        return env
 
     # ============================================================ transactions
     def _refresh_branch(self) -> None:
@@ -823,6 +828,7 @@ class Session:
             # analysis may resolve names ('tasks'::regclass): against this session's catalog
             st.session = self
             st.ctx = ExecContext(txn, self.branch_id, cat, None, session=self)
+            st.tz = self.tz()  # literals of timestamptz are read in the session's TimeZone
             p = prepare(env, sql, param_types, cache=cache)
             p.token = cat.token
             return p
@@ -911,6 +917,7 @@ class Session:
         efd = int(self.get_guc("extra_float_digits"))
         bo = self.get_guc("bytea_output")
         ist = self.get_guc("IntervalStyle")
+        ds = self.get_guc("DateStyle")
         out = []
         for i, c in enumerate(cols):
             t = c.type
@@ -918,7 +925,7 @@ class Session:
                 f = t.binary_out
                 out.append(f)
             else:
-                to = t.text_out_for(tz, efd, bo, ist)
+                to = t.text_out_for(tz, efd, bo, ist, ds)
                 out.append(lambda v, to=to: to(v).encode("utf-8", "surrogatepass"))
         return out
 
@@ -954,21 +961,51 @@ class Session:
         e = default_expr(Analyzer(self.env_for(cat)), col, rel)
         return lambda: eval_const(e)
 
+    def _style(self) -> tuple:
+        """(key, date order, DateStyle, IntervalStyle, transaction start datetime, settings tuple),
+        recomputed only when a setting, the GUC dicts (SET/RESET/rollback) or the transaction
+        start changed: bind_runtime runs for every statement and message."""
+        key = (self._settings_gen, self.txn_start, id(self.gucs), id(self.local_gucs),
+               len(self.local_gucs) if self.local_gucs else 0)
+        c = self._style_cache
+        if c is None or c[0] != key:
+            import datetime as dt
+
+            start = dt.datetime.fromtimestamp(self.txn_start, dt.timezone.utc)
+            if c is not None and c[0][0] == key[0] and c[0][2:] == key[2:]:
+                # a new transaction, same settings
+                c = self._style_cache = (key, c[1], c[2], c[3], start, c[5])
+                return c
+            ds = self.get_guc("DateStyle")
+            ist = self.get_guc("IntervalStyle")
+            c = self._style_cache = (key, ds.rpartition(",")[2].strip() or "MDY", ds, ist, start,
+                                     (self.get_guc("TimeZone"), ds, ist))
+        return c
+
+    def style_settings(self) -> tuple:
+        """(TimeZone, DateStyle, IntervalStyle): settings that change how literals are read,
+        so analysis results (folded constants) depend on them; also sets the input ContextVars
+        of heliosd.types (DateStyle's field order, IntervalStyle) for this connection's task."""
+        c = self._style()
+        T.date_order.set(c[1])
+        T.date_style.set(c[2])
+        T.interval_style.set(c[3])
+        T.current_timestamp.set(c[4])  # 'now', 'today': the transaction's start
+        return c[5]
+
     def bind_runtime(self, ctx, phys=None) -> None:
         st = runtime.state
         st.session = self
         st.ctx = ctx
         st.tz = self.tz()
-        st.txn_start = self._txn_start_dt
+        st.txn_start = self.style_settings() and self._style_cache[4]
         if phys is not None:
             prm = phys.params
             prm[:] = ctx.params
 
     @property
     def _txn_start_dt(self):
-        import datetime as dt
-
-        return dt.datetime.fromtimestamp(self.txn_start, dt.timezone.utc)
+        return self._style()[4]
 
     async def _execute(self, p: Prepared, params, stream: bool, portal: Portal | None = None):
         """Run a query/DML prepared statement.  Streams DataRows when ``stream``;

@@ -97,6 +97,9 @@ def _boolean(an, node, scope):
 
 def _parameter(an, node, scope):
     inner = node.this
+    if node.args.get("op") == "@":
+        # prefix @ (absolute value), see parser._parse_parameter_or_abs
+        return make_op(an, "@", [analyze_expr(an, inner, scope)], _pos(node))
     if isinstance(inner, exp.Literal):
         n = int(inner.this)
         if n < 1:
@@ -1111,10 +1114,12 @@ def _interval(an, node: exp.Interval, scope):
     this = node.this
     unit = node.args.get("unit")
     if isinstance(this, exp.Literal):
-        text = this.this
+        # INTERVAL '1:30' HOUR TO MINUTE: the fields are the typmod the input is read with
+        typmod = -1
         if unit is not None:
-            text = f"{text} {unit.name if hasattr(unit, 'name') else unit}"
-        return R.coerce(E.Const(text, T.UNKNOWN), T.INTERVAL, -1, "explicit", _pos(node))
+            fields = unit.sql(dialect="postgres") if not isinstance(unit, exp.Var) else unit.name
+            typmod = T.parse_type_name("interval " + fields)[1]
+        return R.coerce(E.Const(str(this.this), T.UNKNOWN), T.INTERVAL, typmod, "explicit", _pos(node))
     e = analyze_expr(an, this, scope)
     if unit is not None:
         e = make_op(an, "*", [R.coerce(E.Const("1 " + str(unit.name), T.UNKNOWN), T.INTERVAL), e])

@@ -37,11 +37,39 @@ for _k in list(Postgres.Parser.FUNCTION_PARSERS):
     if _k not in _KEEP_FUNCTION_PARSERS:
         del Postgres.Parser.FUNCTION_PARSERS[_k]
 
+
+
+def _parse_parameter_or_abs(self):
+    """``$1`` stays a parameter; ``@ expr`` is PostgreSQL's prefix absolute-value operator,
+    which sqlglot reads as a parameter of one primary: take a whole additive operand
+    (``@ -2``, ``@ x * 2``), the precedence of a prefix Op in PostgreSQL's grammar."""
+    if self._prev.text == "@":
+        this = self._parse_term()
+        if this is None:
+            self.raise_error("Required operand after @")
+        return exp.Parameter(this=this, op="@")
+    return self._parse_parameter()
+
+
+from sqlglot.tokens import TokenType as _TT  # noqa: E402
+
+# sqlglot splits INTERVAL '3 days 04:05:06' into '3' DAYS (dropping the rest) and reads
+# INTERVAL '2 years' YEAR as an alias: keep the string whole, so the field list after it is
+# the interval's typmod as in PostgreSQL (an impossible pattern: nothing is split)
+exp.INTERVAL_STRING_RE = re.compile(r"(?!)(.)(.)")
+
+Postgres.Parser.PLACEHOLDER_PARSERS = {**Postgres.Parser.PLACEHOLDER_PARSERS,
+                                       _TT.PARAMETER: _parse_parameter_or_abs}
+
 import logging as _logging
 
 _logging.getLogger("sqlglot").setLevel(_logging.ERROR)
 
 _DROP_LIST = re.compile(r"\s*DROP\s+(INDEX|SEQUENCE|VIEW)\s[^;]*,", re.I)
+
+# user-defined types (heliosd.sql.ddl_types); ALTER TYPE ... ADD/DROP ATTRIBUTE is not handled there
+_USER_TYPE_DDL = re.compile(r"\s*((CREATE|DROP)\s+(TYPE|DOMAIN)\s|ALTER\s+DOMAIN\s|"
+                            r"ALTER\s+TYPE\s(?![^;]*\b(ATTRIBUTE|ATTRIBUTES)\b))", re.I)
 
 _CREATE_SEQUENCE = re.compile(r"\s*CREATE\s+((TEMP|TEMPORARY|UNLOGGED)\s+)?SEQUENCE\s", re.I)
 
@@ -126,6 +154,8 @@ def parse_sql(sql: str):
     u = parse_utility(sql)
     if u is not None:
         return u
+    if _USER_TYPE_DDL.match(sql):
+        return Utility("user_type_text", sql=sql)
     if _DROP_LIST.match(sql):
         return Utility("drop_list_text", sql=sql)
     if _CREATE_SEQUENCE.match(sql):
@@ -145,6 +175,8 @@ def parse_sql(sql: str):
     overriding = None
     if _OVERRIDING.search(sql):
         sql, overriding = _cut_overriding(sql)
+    if "'" in sql and ("::" in sql or "[" in sql or "nterval" in sql or "NTERVAL" in sql):
+        sql = _paren_typed_literals(sql)
     try:
         trees = sqlglot.parse(_space_params(sql) if "$" in sql or "[" in sql else sql, read="postgres")
     except ParseError as e:
@@ -209,6 +241,80 @@ def _cut_overriding(sql: str):
 _OBJECT_IDENTIFIER_TYPES = {"oid", "regclass", "regcollation", "regconfig", "regdictionary", "regnamespace",
                             "regoper", "regoperator", "regproc", "regprocedure", "regrole", "regtype"}
 _ARRAY_SUFFIX = re.compile(r"\s*\[\s*\]")
+
+
+_INTERVAL_FIELDS = {"year", "month", "day", "hour", "minute", "second"}
+_NOT_TYPED_LITERAL = {"interval", "any", "some", "all", "record", "unknown", "void", "trigger"}
+
+
+def _is_type_word(w: str) -> bool:
+    from .. import types as T
+
+    if w in _NOT_TYPED_LITERAL:
+        return False
+    try:
+        T.lookup_type_name(w)
+    except PgError as e:
+        return e.code == errcodes.FEATURE_NOT_SUPPORTED
+    return True
+
+
+def _paren_typed_literals(sql: str) -> str:
+    """``date '2024-02-01'::text`` is a date literal cast to text, but sqlglot applies the
+    ``::`` (or ``[i]``) to the string first: parenthesize such typed literals,
+    ``(date'2024-02-01')::text``, keeping the string where it was when a blank separates
+    the type name from it (error positions inside the literal stay right)."""
+    from .lexer import tokens
+
+    try:
+        toks = list(tokens(sql))
+    except PgError:
+        return sql
+    edits = []  # (start of the type name, end of the string)
+    for i, (k, t, p) in enumerate(toks):
+        if k not in ("str", "estr") or i + 1 >= len(toks) or i == 0:
+            continue
+        j = i - 1
+        if toks[j][0] != "word":
+            continue
+        w = toks[j][1].lower()
+        if w == "interval":
+            # INTERVAL '2 days' PRECEDING, INTERVAL '1 day' alias: sqlglot would take the word
+            # after the string for the interval's unit (only a field name is one)
+            nk, nt, _np = toks[i + 1]
+            if nk == "word" and nt.lower() not in _INTERVAL_FIELDS and not (j > 0 and toks[j - 1][1] in ("::", ".")):
+                edits.append((toks[j][2], p, p + len(t)))
+            continue
+        if toks[i + 1][1] not in ("::", "["):
+            continue
+        words = [x[1].lower() for x in toks[max(0, j - 3):j]]
+        if w == "zone" and len(words) == 3 and words[0] in ("timestamp", "time") and \
+                words[1] in ("with", "without") and words[2] == "time":
+            start = toks[j - 3][2]
+        elif w == "precision" and words and words[-1] == "double":
+            start = toks[j - 1][2]
+        elif w == "varying" and words and words[-1] in ("character", "char"):
+            start = toks[j - 1][2]
+        elif _is_type_word(w) and not (j > 0 and toks[j - 1][1] in ("::", ".")):
+            start = toks[j][2]
+        else:
+            continue
+        edits.append((start, p, p + len(t)))
+    if not edits:
+        return sql
+    out = []
+    last = 0
+    for start, lit, end in edits:
+        out.append(sql[last:start])
+        head = sql[start:lit]
+        if head[-1:].isspace() and len(head) >= 2:
+            out.append("(" + head[:-1])  # drop one blank: the string keeps its position
+        else:
+            out.append("(" + head)
+        out.append(sql[lit:end] + ")")
+        last = end
+    out.append(sql[last:])
+    return "".join(out)
 
 
 def _space_params(sql: str) -> str:

@@ -50,7 +50,8 @@ def parse_literal(text: str, target, typmod: int = -1):
     """An unknown-type literal converted to target (input function + typmod, explicit)."""
     from ..exec import runtime
 
-    v = target.text_in(text, -1, runtime.state.tz)
+    # interval input reads the fields of its typmod ('90' MINUTE is 90 minutes)
+    v = target.text_in(text, typmod if target is T.INTERVAL else -1, runtime.state.tz)
     if typmod != -1:
         lc = T.length_coercion(target, typmod, True)
         if lc is not None:

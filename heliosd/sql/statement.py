@@ -63,7 +63,8 @@ def prepare(env: Env, sql: str, param_types: list | None = None, tree=None, cach
     key = None
     if cache is not None and tree is None:
         key = (sql, tuple(t.oid if t is not None else 0 for t in (param_types or ())),
-               tuple(env.search_path), env.user, getattr(env, "access_key", None))
+               tuple(env.search_path), env.user, getattr(env, "access_key", None),
+               getattr(env, "settings_key", None))  # TimeZone/DateStyle/IntervalStyle read literals
         p = cache.get(key)
         if p is not None:
             return p

@@ -23,6 +23,31 @@ class Utility:
         return f"Utility({self.kind}, {self.__dict__})"
 
 
+def _interval_time_zone(text: str, fields: str, shown: str) -> str:
+    """``SET TIME ZONE INTERVAL '-08:00' HOUR TO MINUTE``: the fixed offset as the POSIX
+    zone name PostgreSQL gives it (pg_tzset_offset: ``<-08>+08``)."""
+    from .. import types as T
+
+    tm = T.parse_type_name("interval " + fields)[1] if fields else -1
+    iv = T.INTERVAL.text_in(text, tm)
+    if iv.months != 0:
+        raise PgError(f'invalid value for parameter "TimeZone": "INTERVAL \'{text}\'"',
+                      errcodes.INVALID_PARAMETER_VALUE, detail="Cannot specify months in time zone interval.")
+    if iv.days != 0:
+        raise PgError(f'invalid value for parameter "TimeZone": "INTERVAL \'{text}\'"',
+                      errcodes.INVALID_PARAMETER_VALUE, detail="Cannot specify days in time zone interval.")
+    gmtoffset = -int(iv.micros / 1_000_000)
+    a = abs(gmtoffset)
+    off = f"{a // 3600:02d}"
+    a %= 3600
+    if a:
+        off += f":{a // 60:02d}"
+        a %= 60
+        if a:
+            off += f":{a:02d}"
+    return f"<-{off}>+{off}" if gmtoffset > 0 else f"<+{off}>-{off}"
+
+
 class _P:
     """Token cursor."""
 
@@ -335,7 +360,10 @@ def _set(p: _P, w1):
             vals = None
         elif p.word() == "INTERVAL":
             p.next()
-            vals = [p.string()]
+            start = p.peek()[2]
+            text = p.string()
+            fields = p.rest()
+            vals = [_interval_time_zone(text, fields, p.sql[start:].strip().rstrip(";").strip())]
             p.i = len(p.toks)
         else:
             vals = [p.value_text()]

@@ -110,7 +110,7 @@ from .numeric import numeric_typmod
 from .scalars import parse_bool, to_float4
 from .temporal import (DATE_INFINITY, DATE_NEG_INFINITY, TIMESTAMP_INFINITY, TIMESTAMP_NEG_INFINITY,
                        TIMESTAMPTZ_INFINITY, TIMESTAMPTZ_NEG_INFINITY, current_timestamp, date_order, date_to_days,
-                       interval_style,
+                       interval_style, date_style,
                        days_to_date, interval_typmod, is_infinite, micros_to_time, micros_to_timestamp,
                        time_to_micros, timestamp_to_micros)
 from .compare import bpchar_key, float_cmp, float_eq, float_key, numeric_cmp, numeric_eq, numeric_key

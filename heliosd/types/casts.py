@@ -645,7 +645,13 @@ def _io_cast(src: PgType, dst: PgType):
     out = src.text_out
     tin = dst.text_in
     if src.tz_dependent or src._out_for is not None:
+        from .temporal import date_style, interval_style
+
         def f(v, tz=None, _src=src, _tin=tin):
+            ds = date_style.get()
+            ist = interval_style.get()
+            if ds != "ISO, MDY" or ist != "postgres":  # the session's DateStyle/IntervalStyle
+                return _tin(_src.text_out_for(tz, 1, "hex", ist, ds)(v), -1, tz)
             return _tin(_src.text_out_for(tz)(v) if tz is not None else _src.text_out(v), -1, tz)
     else:
         def f(v, tz=None, _out=out, _tin=tin):

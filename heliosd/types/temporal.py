@@ -58,6 +58,8 @@ UTC = _dt.timezone.utc
 current_timestamp: contextvars.ContextVar = contextvars.ContextVar("heliosd_types_now", default=None)
 #: DateStyle's field order for date input: 'MDY', 'DMY' or 'YMD' (the session sets it).
 date_order: contextvars.ContextVar = contextvars.ContextVar("heliosd_types_date_order", default="MDY")
+#: The session's DateStyle ('ISO, MDY', 'German, DMY'...): what casts to text print.
+date_style: contextvars.ContextVar = contextvars.ContextVar("heliosd_types_date_style", default="ISO, MDY")
 #: IntervalStyle, which also changes interval input ('sql_standard' applies a leading sign to all fields).
 interval_style: contextvars.ContextVar = contextvars.ContextVar("heliosd_types_interval_style", default="postgres")
 

@@ -264,7 +264,7 @@ def _lower_map() -> dict:
     return _lower_names
 
 
-_POSIX_RE = re.compile(r"(?:([A-Za-z]{3,})|<([A-Za-z0-9+-]+)>)?([+-]?)(\d{1,2})(?::(\d{2})(?::(\d{2}))?)?\Z")
+_POSIX_RE = re.compile(r"(?:([A-Za-z]{3,})|<([A-Za-z0-9:+-]+)>)?([+-]?)(\d{1,2})(?::(\d{2})(?::(\d{2}))?)?\Z")
 
 
 def lookup_zone(name: str):
