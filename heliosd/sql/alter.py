@@ -129,7 +129,10 @@ def _action(an, ctx, rel, act, not_valid=False):
 def _add_column(an, ctx, rel, cd: exp.ColumnDef):
     if rel.kind != "r":
         raise PgError(f'"{rel.name}" is not a table', errcodes.WRONG_OBJECT_TYPE)
-    spec = D._column_spec(an, cd)
+    spec = D._column_spec(an, cd, rel.name)
+    if spec.identity and spec.default is not None:
+        raise PgError(f'both default and identity specified for column "{spec.name}" of table "{rel.name}"',
+                      errcodes.SYNTAX_ERROR)
     if rel.column(spec.name) is not None:
         if cd.args.get("exists"):
             ctx.notice(f'column "{spec.name}" of relation "{rel.name}" already exists, skipping', "42701")

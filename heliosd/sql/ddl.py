@@ -215,7 +215,7 @@ def analyze_create_table(an: Analyzer, node: exp.Create) -> DdlStatement:
             raise PgError(f'relation "{tname}" already exists', errcodes.DUPLICATE_TABLE)
         if as_query is not None:
             return _create_table_as(an, ctx, ns, tname, as_query, elems, node)
-        cols, table_cons, likes = _collect_columns(an, elems)
+        cols, table_cons, likes = _collect_columns(an, elems, tname)
         extra = []
         for at, like in reversed(likes):
             lcols, lspecs = _expand_like(ctx, like)
@@ -227,13 +227,13 @@ def analyze_create_table(an: Analyzer, node: exp.Create) -> DdlStatement:
     return DdlStatement("CREATE TABLE", run)
 
 
-def _collect_columns(an, elems):
+def _collect_columns(an, elems, table=""):
     cols: list[_ColSpec] = []
     table_cons = []
     likes = []
     for el in elems:
         if isinstance(el, exp.ColumnDef):
-            cols.append(_column_spec(an, el))
+            cols.append(_column_spec(an, el, table))
         elif isinstance(el, exp.LikeProperty):
             likes.append((len(cols), el))
         else:
@@ -301,7 +301,7 @@ def _expand_like(ctx, like):
     return out, specs
 
 
-def _column_spec(an, cd: exp.ColumnDef) -> _ColSpec:
+def _column_spec(an, cd: exp.ColumnDef, table: str = "") -> _ColSpec:
     cs = _ColSpec(truncate_ident(ident(cd.this)))
     kind = cd.args.get("kind")
     if kind is None:
@@ -317,6 +317,9 @@ def _column_spec(an, cd: exp.ColumnDef) -> _ColSpec:
             else:
                 cs.not_null = True
         elif isinstance(k, exp.DefaultColumnConstraint):
+            if cs.default_node is not None:
+                raise PgError(f'multiple default values specified for column "{cs.name}" of table "{table}"',
+                              errcodes.SYNTAX_ERROR)
             cs.default_node = k.this
             cs.default = _sql(k.this)
         elif isinstance(k, exp.PrimaryKeyColumnConstraint):
@@ -331,6 +334,9 @@ def _column_spec(an, cd: exp.ColumnDef) -> _ColSpec:
             if k.args.get("expression") is not None:
                 cs.generated = k.args["expression"]
             else:
+                if cs.identity:
+                    raise PgError(f'multiple identity specifications for column "{cs.name}" of table "{table}"',
+                                  errcodes.SYNTAX_ERROR)
                 cs.identity = "d" if k.args.get("this") is False else "a"
                 for opt in ("start", "increment", "minvalue", "maxvalue", "cycle"):
                     v = k.args.get(opt)
@@ -380,13 +386,16 @@ def build_table(an, ctx: DdlCtx, ns, tname, cols: list, table_cons: list, kind="
                               f'"{tname}"', errcodes.SYNTAX_ERROR)
             col.generated = "s"
             col.default = _sql(c.generated)
-        elif c.default is not None:
-            col.default = _check_default(an, c, col)
         rel.columns.append(col)
-    ctx.write(rel)
     for s in new_seqs:
         ctx.write(s)
         C.write_sequence(ctx.txn, ctx.bid, s.oid, s.seq.start, False)
+    if new_seqs:
+        ctx.bump()  # PostgreSQL creates serial/identity sequences first: defaults may name them
+    for c, col in zip(cols, rel.columns):
+        if not (c.serial or c.identity) and c.generated is None and c.default is not None:
+            col.default = _check_default(an, c, col)
+    ctx.write(rel)
     cons_specs = []
     for c in cols:
         for kind_, cname, payload in c.constraints:

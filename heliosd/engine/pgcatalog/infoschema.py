@@ -539,6 +539,11 @@ def sequences(ctx):
         if r.kind != "S" or r.seq is None or not _visible(ctx, r):
             continue
         s = r.seq
+        if s.owned_by:  # identity sequences (an internal dependency in PostgreSQL) are not listed
+            t = cat.relations.get(s.owned_by[0])
+            col = t.column_by_attnum(s.owned_by[1]) if t is not None else None
+            if col is not None and col.identity:
+                continue
         t = _type_of(s.type_oid) or T.INT8
         out.append(mk(sequence_catalog=db, sequence_schema=_ns(cat, r.namespace), sequence_name=r.name,
                       data_type=T.format_type(t.oid, None), numeric_precision=_numeric_precision(t, -1),
