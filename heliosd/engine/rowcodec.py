@@ -14,6 +14,9 @@ timestamp      int (microseconds since 2000-01-01, naive)
 timestamptz    int (microseconds since 2000-01-01 00:00 UTC)
 interval       tuple (months, days, microseconds)
 uuid           bytes (16)
+inet, cidr,    bytes: the binary wire format (send/recv)
+macaddr[8],
+ranges
 jsonb          (0, structure) when the document holds only marshal types,
                (1, text) otherwise (numbers with fractions, top-level null)
 arrays         list of the element's stored form
@@ -113,6 +116,17 @@ _SCALAR = {
     2950: (lambda u: u.bytes, lambda b: _uuid.UUID(bytes=b)),
     3802: (_jsonb_to, _jsonb_from),
 }
+
+
+def _binary_converters(oid: int):
+    """Types without a marshal form (inet/cidr, macaddr, ranges) store their binary wire form."""
+    t = T.by_oid(oid)
+    recv = t.binary_in
+    return (t.binary_out, lambda b, _r=recv: _r(b))
+
+
+for _oid in (869, 650, 829, 774, 3904, 3926, 3906, 3912, 3908, 3910):
+    _SCALAR[_oid] = _binary_converters(_oid)
 
 
 def converters(type_oid: int):

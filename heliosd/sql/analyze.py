@@ -156,6 +156,7 @@ _BINOPS = {
     exp.RegexpLike: "~", exp.RegexpILike: "~*", exp.ArrayContainsAll: "@>", exp.ArrayContainedBy: "<@",
     exp.JSONBContainsTopKey: "?", exp.JSONBContainsAnyTopKeys: "?|", exp.JSONBContainsAllTopKeys: "?&",
     exp.JSONBExtract: "#>", exp.JSONBExtractScalar: "#>>", exp.ArrayOverlaps: "&&",
+    exp.Adjacent: "-|-", exp.ExtendsLeft: "&<", exp.ExtendsRight: "&>",
 }
 _NEGATED = {"~~": "!~~", "~~*": "!~~*", "~": "!~", "~*": "!~*"}
 

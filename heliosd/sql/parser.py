@@ -177,6 +177,8 @@ def parse_sql(sql: str):
         sql, overriding = _cut_overriding(sql)
     if "'" in sql and ("::" in sql or "[" in sql or "nterval" in sql or "NTERVAL" in sql):
         sql = _paren_typed_literals(sql)
+    if "<<=" in sql or ">>=" in sql:
+        sql = _spell_network_ops(sql)
     try:
         trees = sqlglot.parse(_space_params(sql) if "$" in sql or "[" in sql else sql, read="postgres")
     except ParseError as e:
@@ -313,6 +315,33 @@ def _paren_typed_literals(sql: str) -> str:
             out.append("(" + head)
         out.append(sql[lit:end] + ")")
         last = end
+    out.append(sql[last:])
+    return "".join(out)
+
+
+def _spell_network_ops(sql: str) -> str:
+    """sqlglot has no ``<<=`` / ``>>=`` (inet is contained by or equals / contains or equals):
+    spell them ``OPERATOR(<<=)``, which it parses with PostgreSQL's precedence for Op."""
+    from .lexer import tokens
+
+    try:
+        toks = list(tokens(sql))
+    except PgError:
+        return sql
+    cuts = []
+    for i in range(len(toks) - 2):
+        a, b, c = toks[i], toks[i + 1], toks[i + 2]
+        if a[0] == "op" and b[0] == "op" and c[0] == "op" and a[1] == b[1] and a[1] in "<>" and c[1] == "=" \
+                and b[2] == a[2] + 1 and c[2] == a[2] + 2 and \
+                not (i + 3 < len(toks) and toks[i + 3][0] == "op" and toks[i + 3][2] == a[2] + 3) and \
+                not (i > 0 and toks[i - 1][0] == "op" and toks[i - 1][2] == a[2] - 1):
+            cuts.append(a[2])
+    out = []
+    last = 0
+    for p in cuts:
+        out.append(sql[last:p])
+        out.append(" OPERATOR(" + sql[p:p + 3] + ") ")
+        last = p + 3
     out.append(sql[last:])
     return "".join(out)
 

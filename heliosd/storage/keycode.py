@@ -40,6 +40,14 @@ Layout of one element (before a DESC complement)::
                              bytea; 0x00 is escaped as 0x00 0xFF, end is 0x00 0x01
     0x15 0x00 | 0x15 0x01    false | true
     0x16 <16 bytes>          uuid
+    0x17 <fam> <net> <bits> <addr>   inet/cidr: family (4|6), network part and whole
+                             address (4 or 16 bytes each), mask length: network_cmp's order
+    0x18 <6 bytes>           macaddr
+    0x19 <8 bytes>           macaddr8
+    0x1A 0x00 | 0x1A 0x01 <lower> <upper>
+                             range: empty | bounds; lower = 0x00 (-inf) or 0x01 <elem>
+                             <0x00 inclusive | 0x01 exclusive>; upper = 0x02 (+inf) or
+                             0x01 <elem> <0x00 exclusive | 0x01 inclusive> (range_cmp)
     0xFE                     NULL, NULLS LAST
 
 Composite values not listed here (arrays, jsonb) are encoded with their
@@ -165,9 +173,52 @@ def encode_value(v, nulls_first: bool = False) -> bytes:
         return b"\x13" + (tm() + (1 << 127)).to_bytes(16, "big")
     if isinstance(v, _dt.date):  # +/-infinity date/timestamp singletons (subclasses)
         return enc_int((1 << 62) if v.year == 9999 else -(1 << 62))
+    enc = _EXTRA_ENCODERS.get(t)
+    if enc is not None:
+        return enc(v)
     if t is tuple:
         return enc_text(_canonical_text(list(v)))
     return enc_text(_canonical_text(v))
+
+
+def _enc_inet(v) -> bytes:
+    # network_cmp order: family, network part, mask length, whole address
+    n = v.nbytes
+    return b"\x17" + bytes((v.family, )) + v.network_int().to_bytes(n, "big") + bytes((v.bits,)) + \
+        v.addr.to_bytes(n, "big")
+
+
+def _enc_mac(v) -> bytes:
+    return (b"\x18" if len(v.b) == 6 else b"\x19") + v.b
+
+
+def _enc_range(v) -> bytes:
+    # range_cmp order: empty first; then the lower bound (-inf first; at one value an
+    # inclusive bound before an exclusive one), then the upper bound (+inf last; at one
+    # value an exclusive bound before an inclusive one)
+    f = v.flags
+    if f & 0x01:
+        return b"\x1a\x00"
+    parts = [b"\x1a\x01"]
+    if f & 0x08:
+        parts.append(b"\x00")
+    else:
+        parts.append(b"\x01" + encode_value(v.lower) + (b"\x00" if f & 0x02 else b"\x01"))
+    if f & 0x10:
+        parts.append(b"\x02")
+    else:
+        parts.append(b"\x01" + encode_value(v.upper) + (b"\x01" if f & 0x04 else b"\x00"))
+    return b"".join(parts)
+
+
+def _extra_encoders():
+    from ..types.network import Inet, MacAddr, MacAddr8
+    from ..types.ranges import Range
+
+    return {Inet: _enc_inet, MacAddr: _enc_mac, MacAddr8: _enc_mac, Range: _enc_range}
+
+
+_EXTRA_ENCODERS = _extra_encoders()
 
 
 def _canonical_text(v) -> str:

@@ -151,6 +151,38 @@ ANYCOMPATIBLEMULTIRANGE = by_oid(4538)
 RECORD.pytype = tuple
 
 
+# network address types (network.py) and range types (ranges.py)
+from . import network as NW  # noqa: E402
+from . import ranges as RG  # noqa: E402
+
+INET = _setup(869, NW.inet_in, NW.inet_out, NW.inet_recv, NW.inet_send, NW.Inet)
+CIDR = _setup(650, NW.cidr_in, NW.cidr_out, NW.cidr_recv, NW.cidr_send, NW.Inet)
+MACADDR = _setup(829, NW.macaddr_in, NW.macaddr_out, NW.macaddr_recv, NW.macaddr_send, NW.MacAddr)
+MACADDR8 = _setup(774, NW.macaddr8_in, NW.macaddr8_out, NW.macaddr8_recv, NW.macaddr8_send, NW.MacAddr8)
+
+
+def _setup_range(oid, sub):
+    kind = RG.make_kind(oid, sub)
+    out_for = None
+    if sub._out_for is not None:
+        def out_for(tz, efd, bytea_output, interval_style, datestyle, _sub=sub, _oid=oid):
+            so = _sub.text_out_for(tz, efd, bytea_output, interval_style, datestyle)
+            return by_oid(_oid).text_out if so is _sub.text_out else RG.make_range_out(so)
+    t = _setup(oid, RG.make_range_in(kind), RG.make_range_out(sub.text_out), RG.make_range_recv(kind),
+               RG.make_range_send(kind), RG.Range, out_for, tz_dependent=sub.tz_dependent)
+    t.extra = kind
+    return t
+
+
+INT4RANGE = _setup_range(3904, INT4)
+INT8RANGE = _setup_range(3926, INT8)
+NUMRANGE = _setup_range(3906, NUMERIC)
+DATERANGE = _setup_range(3912, DATE)
+TSRANGE = _setup_range(3908, TIMESTAMP)
+TSTZRANGE = _setup_range(3910, TIMESTAMPTZ)
+RANGE_TYPES = (INT4RANGE, INT8RANGE, NUMRANGE, DATERANGE, TSRANGE, TSTZRANGE)
+
+
 _NEVER_QUOTES = {16, 20, 21, 23, 26, 28, 29, 700, 701, 1700, 24, 2202, 2203, 2204, 2205, 2206, 3734, 3769,
                  4089, 4096, 4191, 5069, 2950, 1082}
 
@@ -260,6 +292,19 @@ def infer_type(v):
         return JSONB
     if t is tuple:
         return RECORD
+    if t is NW.Inet:
+        return INET
+    if t is NW.MacAddr:
+        return MACADDR
+    if t is NW.MacAddr8:
+        return MACADDR8
+    if t is RG.Range:
+        x = v.lower if v.lower is not None else v.upper
+        if x is None:
+            return INT4RANGE
+        et = infer_type(x)
+        return {INT8: INT8RANGE, NUMERIC: NUMRANGE, DATE: DATERANGE, TIMESTAMP: TSRANGE,
+                TIMESTAMPTZ: TSTZRANGE}.get(et, INT4RANGE)
     if t is list:
         for x in v:
             if x is not None:
@@ -392,5 +437,5 @@ def make_composite_type(oid: int, name: str, relid: int, fields, array_oid: int 
 
 
 __all__ = sorted([_n for _n, _v in list(globals().items()) if not _n.startswith("_") and _v.__class__.__name__ == "PgType"]
-                 + ["REG_TYPES", "array_of", "set_reg_io", "set_text_io", "infer_type", "wire_arrays",
+                 + ["REG_TYPES", "RANGE_TYPES", "array_of", "set_reg_io", "set_text_io", "infer_type", "wire_arrays",
                     "make_enum_type", "make_domain_type", "make_composite_type"])

@@ -357,6 +357,9 @@ def _length_only(v, tz=None):
 
 def _pg_cast_function(src: int, dst: int, method: str, fname: str):
     """The Python implementation of one pg_cast row."""
+    from .network import CAST_FUNCS as _net_casts
+    if (src, dst) in _net_casts:
+        return _net_casts[(src, dst)]
     if method == "i":  # I/O conversion casts listed in pg_cast (json <-> jsonb)
         if src == 114 and dst == 3802:
             return _json_to_jsonb

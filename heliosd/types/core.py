@@ -428,10 +428,9 @@ _SPELLINGS = {
 
 # real PostgreSQL types heliosd does not implement: 0A000 instead of "does not exist"
 _UNSUPPORTED = {
-    "timetz", "bit", "varbit", "bit varying", "money", "inet", "cidr", "macaddr", "macaddr8", "xml",
+    "timetz", "bit", "varbit", "bit varying", "money", "xml",
     "point", "line", "lseg", "box", "path", "polygon", "circle", "tsvector", "tsquery", "jsonpath",
-    "txid_snapshot", "pg_snapshot", "int4range", "int8range", "numrange", "tsrange", "tstzrange",
-    "daterange", "int4multirange", "int8multirange", "nummultirange", "tsmultirange", "tstzmultirange",
+    "txid_snapshot", "pg_snapshot", "int4multirange", "int8multirange", "nummultirange", "tsmultirange", "tstzmultirange",
     "datemultirange", "gtsvector", "pg_ndistinct", "pg_dependencies", "pg_mcv_list",
 }
 

@@ -1,0 +1,24 @@
+-- macaddr / macaddr8
+SELECT '08:00:2b:01:02:03'::macaddr, '08-00-2b-01-02-03'::macaddr, '08002b:010203'::macaddr, '08002b-010203'::macaddr, '0800.2b01.0203'::macaddr, '0800-2b01-0203'::macaddr, '08002b010203'::macaddr;
+SELECT '08:00:2B:01:02:03'::macaddr, ' 08:00:2b:01:02:03 '::macaddr, '8:0:2b:1:2:3'::macaddr;
+SELECT '08:00:2b:01:02'::macaddr;
+SELECT '08:00:2b:01:02:03:04'::macaddr;
+SELECT '123:00:2b:01:02:03'::macaddr;
+SELECT 'zz:00:2b:01:02:03'::macaddr;
+SELECT '08:00:2b:01:02:03:04:05'::macaddr8, '08-00-2b-01-02-03-04-05'::macaddr8, '08002b0102030405'::macaddr8, '0800.2b01.0203.0405'::macaddr8, '08:00:2b:01:02:03'::macaddr8, ' 08:00:2b:01:02:03:04:05 '::macaddr8;
+SELECT '08:00:2b:01:02:03:04'::macaddr8;
+SELECT '08:00-2b:01:02:03:04:05'::macaddr8;
+SELECT '08:00:2b:01:02:03:04:05:06'::macaddr8;
+SELECT 'xyz'::macaddr8;
+SELECT trunc('08:00:2b:01:02:03'::macaddr), trunc('08:00:2b:01:02:03:04:05'::macaddr8), macaddr8_set7bit('00:00:2b:01:02:03:04:05'::macaddr8);
+SELECT '08:00:2b:01:02:03'::macaddr::macaddr8, '08:00:2b:ff:fe:01:02:03'::macaddr8::macaddr;
+SELECT '08:00:2b:01:02:03:04:05'::macaddr8::macaddr;
+SELECT ~'08:00:2b:01:02:03'::macaddr, '08:00:2b:01:02:03'::macaddr & 'ff:ff:ff:00:00:00'::macaddr, '08:00:2b:01:02:03'::macaddr | '00:00:00:ff:ff:ff'::macaddr;
+SELECT '08:00:2b:01:02:03'::macaddr < '08:00:2b:01:02:04'::macaddr, '08:00:2b:01:02:03'::macaddr = '08-00-2b-01-02-03'::macaddr, '08:00:2b:01:02:03:04:05'::macaddr8 > '08:00:2b:01:02:03:04:04'::macaddr8;
+SELECT '08:00:2b:01:02:03'::macaddr::text, '08:00:2b:01:02:03:04:05'::macaddr8::text;
+CREATE TABLE nics (mac macaddr PRIMARY KEY, mac8 macaddr8);
+INSERT INTO nics VALUES ('08:00:2b:01:02:03', '08:00:2b:01:02:03:04:05'), ('00:00:00:00:00:01', NULL), ('ff:ff:ff:ff:ff:ff', 'ff:ff:ff:ff:ff:ff:ff:ff');
+INSERT INTO nics VALUES ('08002b010203', NULL);
+SELECT mac, mac8 FROM nics ORDER BY mac DESC;
+SELECT mac FROM nics WHERE trunc(mac) = '08:00:2b:00:00:00';
+SELECT ARRAY['08:00:2b:01:02:03']::macaddr[], min(mac8), max(mac8) FROM nics;

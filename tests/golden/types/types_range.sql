@@ -1,0 +1,54 @@
+-- range types: input, canonical form, output
+SELECT '[1,5)'::int4range, '(1,5]'::int4range, '(1,5)'::int4range, '[1,5]'::int4range, '(1,2)'::int4range, '[3,3]'::int4range, '[3,3)'::int4range, pg_typeof('[1,2)'::int4range);
+SELECT 'empty'::int4range, ' EMPTY '::int4range, '(,)'::int4range, '[,5]'::int4range, '(3,]'::int4range, '[ 1 , 5 ]'::int4range, '["1","5"]'::int4range;
+SELECT '[1.5,2.5)'::numrange, '(1.50,2.500]'::numrange, '[1,1]'::numrange, '(,3.1)'::numrange, '[0,0)'::numrange;
+SELECT '[2020-01-01,2020-02-01]'::daterange, '(2020-01-01,2020-02-01)'::daterange, '[2020-01-01,infinity)'::daterange, '(-infinity,2020-01-01]'::daterange, '[2020-01-01,)'::daterange;
+SELECT '[2020-01-01 10:00, 2020-01-01 12:30)'::tsrange, '("2020-01-01 10:00","2020-01-02")'::tsrange, '[2020-01-01, infinity]'::tsrange;
+SELECT '[2020-01-01 10:00+00, 2020-01-01 12:30+02)'::tstzrange, '[1,9223372036854775806]'::int8range, '[-5,-1]'::int8range;
+SELECT '[5,1)'::int4range;
+SELECT '1,5'::int4range;
+SELECT '[1,5'::int4range;
+SELECT '[1,5,7)'::int4range;
+SELECT '[1,5) x'::int4range;
+SELECT 'empty x'::int4range;
+SELECT '[a,5)'::int4range;
+SELECT '[1,2147483647]'::int4range;
+SELECT '[1,"5)'::int4range;
+-- constructors and accessors
+SELECT int4range(1, 5), int4range(1, 5, '[]'), int4range(1, 5, '()'), int4range(1, 5, '(]'), int4range(NULL, 5), int4range(1, NULL, '[]'), int4range(NULL, NULL), int4range(5, 5);
+SELECT int8range(1, 10), numrange(1.5, 2), numrange(1, 2, '[]'), daterange('2020-01-01', '2020-01-31', '[]'), tsrange('2020-01-01', '2020-01-02'), tstzrange('2020-01-01 00:00+00', NULL);
+SELECT int4range(5, 1);
+SELECT int4range(1, 5, 'xx');
+SELECT int4range(1, 5, NULL);
+SELECT lower(int4range(1, 5)), upper(int4range(1, 5)), lower('(,5)'::int4range), upper('empty'::int4range), isempty('empty'::int4range), isempty(int4range(1, 2));
+SELECT lower_inc('[1,5)'::int4range), upper_inc('[1,5]'::numrange), lower_inf('(,5)'::int4range), upper_inf('[1,)'::int4range), lower_inc('empty'::int4range), upper_inf('empty'::numrange);
+SELECT lower(numrange(1.5, 2.5)), upper(daterange('2020-01-01', '2020-02-01')), lower(tsrange('2020-01-01', '2020-01-02'));
+-- operators
+SELECT int4range(1, 10) @> 5, int4range(1, 10) @> 10, 5 <@ int4range(1, 10), int4range(1, 10) @> int4range(2, 3), int4range(2, 3) <@ int4range(1, 10), int4range(1, 10) @> 'empty'::int4range, 'empty'::int4range @> int4range(1,2);
+SELECT numrange(1, 2) @> 1.5, numrange(1, 2) @> 2.0, '(,)'::numrange @> 100.0, daterange('2020-01-01', '2020-02-01') @> '2020-01-15'::date;
+SELECT int4range(1, 5) && int4range(4, 8), int4range(1, 5) && int4range(5, 8), int4range(1, 5) << int4range(5, 8), int4range(5, 8) >> int4range(1, 5), int4range(1, 5) &< int4range(2, 3), int4range(1, 5) &> int4range(0, 3);
+SELECT int4range(1, 5) -|- int4range(5, 8), int4range(1, 5, '[]') -|- int4range(6, 8), numrange(1, 5) -|- numrange(5, 8), numrange(1, 5) -|- numrange(5, 8, '()'), numrange(1, 5, '[]') -|- numrange(5, 8, '()'), 'empty'::int4range -|- int4range(1,2);
+SELECT int4range(1, 5) + int4range(3, 8), int4range(1, 5) + int4range(5, 8), int4range(1, 5) * int4range(3, 8), int4range(1, 5) * int4range(6, 8), int4range(1, 10) - int4range(5, 20), int4range(1, 10) - int4range(-5, 3), int4range(1, 10) - int4range(1, 10);
+SELECT int4range(1, 5) + int4range(7, 8);
+SELECT int4range(1, 10) - int4range(3, 4);
+SELECT range_merge(int4range(1, 5), int4range(7, 8)), numrange(1, 5) + 'empty'::numrange, numrange(1, 5) * numrange(2, 3, '[]'), numrange(1, 5) - numrange(3, 6);
+SELECT int4range(1, 5) = int4range(1, 5, '[)'), int4range(1, 5) = '[1,4]'::int4range, numrange(1, 2) = numrange(1.0, 2.00), int4range(1, 5) <> int4range(1, 6), 'empty'::int4range = int4range(3, 3);
+SELECT int4range(1, 5) < int4range(2, 3), 'empty'::int4range < int4range(1, 2), '(,3)'::int4range < int4range(1, 2), int4range(1, 5) < int4range(1, 6), int4range(1, 5) > '[1,)'::int4range;
+-- ordering, grouping, tables, indexes
+CREATE TABLE bookings (id int PRIMARY KEY, during tsrange, seats int4range, price numrange);
+INSERT INTO bookings VALUES (1, '[2020-01-01 10:00, 2020-01-01 12:00)', '[1,4]', '[10.5,20)'), (2, '[2020-01-01 11:00, 2020-01-01 13:00)', '[5,8)', NULL), (3, 'empty', 'empty', '(,5)'), (4, '(,2020-01-01 09:00]', '(,3)', '[5,)'), (5, '[2020-01-01 10:00, 2020-01-01 11:00)', '[1,2)', '[10.5,20]');
+SELECT id, during, seats, price FROM bookings ORDER BY during, id;
+SELECT id, seats FROM bookings ORDER BY seats DESC, id;
+SELECT id FROM bookings WHERE during && '[2020-01-01 11:30, 2020-01-01 11:45)' ORDER BY id;
+SELECT id FROM bookings WHERE seats @> 2 ORDER BY id;
+SELECT id, upper(seats) - lower(seats) AS n, isempty(seats) FROM bookings ORDER BY id;
+SELECT price, count(*) FROM bookings GROUP BY price ORDER BY price NULLS LAST;
+CREATE TABLE slots (r int4range PRIMARY KEY, d daterange UNIQUE);
+INSERT INTO slots VALUES ('[1,5)', '[2020-01-01,2020-01-10)'), ('(0,4]', '[2020-02-01,2020-02-10]'), ('empty', NULL), ('(,)', '(,2020-01-01)'), ('[1,)', 'empty');
+INSERT INTO slots VALUES ('[1,4]', NULL);
+INSERT INTO slots VALUES ('[7,9)', '[2020-01-01,2020-01-09]');
+SELECT r, d FROM slots ORDER BY r;
+SELECT r, d FROM slots ORDER BY d NULLS FIRST;
+SELECT r FROM slots WHERE r = int4range(1, 5);
+SELECT ARRAY[int4range(1, 2), 'empty', '(,3]']::int4range[], '{"[1,2)","(3,5]"}'::int4range[], ARRAY[tsrange('2020-01-01', '2020-01-02')];
+SELECT '[1,5)'::int4range::text, int4range(1, 5)::varchar, '[1,5)'::text::int4range;
