@@ -222,6 +222,35 @@ def bench_disk(server, args):
 # ----------------------------------------------------------------------------- migrate
 
 
+def migrate_tenant(m, t: str, home: str = "main") -> int:
+    """Roll migration v48 out to tenant branch ``t`` by branch-and-swap, in one
+    transaction on psycopg2 connection ``m`` (autocommit off), as the workload
+    README describes; retried on 40001. Returns the number of retries."""
+    cur = m.cursor()
+    retries = 0
+    while True:
+        try:
+            cur.execute(f"CREATE BRANCH {t}_v48 FROM {t}")
+            cur.execute(f"USE BRANCH {t}_v48")
+            cur.execute(MIGRATION_SQL)
+            cur.execute("SELECT count(*) FROM tasks")
+            a = cur.fetchone()[0]
+            cur.execute(f"USE BRANCH {t}")
+            cur.execute("SELECT count(*) FROM tasks")
+            b = cur.fetchone()[0]
+            if a != b:
+                raise RuntimeError(f"{t}: {a} != {b}")
+            cur.execute(f"ALTER BRANCH {t} RENAME TO {t}_retired_v48")
+            cur.execute(f"ALTER BRANCH {t}_v48 RENAME TO {t}")
+            m.commit()
+            cur.execute(f"USE BRANCH {home}")
+            m.commit()
+            return retries
+        except psycopg2.errors.SerializationFailure:
+            m.rollback()
+            retries += 1
+
+
 def bench_migrate(server, args):
     n, tasks = args.mig_tenants, args.mig_tasks
     say(f"## Branch-and-swap rollout: {n} tenants of {tasks:,} tasks, {args.threads} threads")
@@ -250,36 +279,15 @@ def bench_migrate(server, args):
 
     def client():
         m = conn(server, "bench_mig", autocommit=False)
-        cur = m.cursor()
         try:
             while True:
                 try:
                     t = work.get_nowait()
                 except queue.Empty:
                     return
-                while True:
-                    s = time.perf_counter()
-                    try:
-                        cur.execute(f"CREATE BRANCH {t}_v48 FROM {t}")
-                        cur.execute(f"USE BRANCH {t}_v48")
-                        cur.execute(MIGRATION_SQL)
-                        cur.execute("SELECT count(*) FROM tasks")
-                        a = cur.fetchone()[0]
-                        cur.execute(f"USE BRANCH {t}")
-                        cur.execute("SELECT count(*) FROM tasks")
-                        b = cur.fetchone()[0]
-                        if a != b:
-                            raise RuntimeError(f"{t}: {a} != {b}")
-                        cur.execute(f"ALTER BRANCH {t} RENAME TO {t}_retired_v48")
-                        cur.execute(f"ALTER BRANCH {t}_v48 RENAME TO {t}")
-                        m.commit()
-                        cur.execute("USE BRANCH main")
-                        m.commit()
-                        per.append(time.perf_counter() - s)
-                        break
-                    except psycopg2.errors.SerializationFailure:
-                        m.rollback()
-                        retries[0] += 1
+                s = time.perf_counter()
+                retries[0] += migrate_tenant(m, t)
+                per.append(time.perf_counter() - s)
         except Exception as e:  # report, don't hang
             errors.append(repr(e))
         finally:
