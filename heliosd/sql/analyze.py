@@ -926,6 +926,8 @@ class Analyzer:
         alias = ident(alias_node.this) if alias_node is not None and alias_node.this is not None else None
         colaliases = [ident(c) for c in (alias_node.columns or [])] if alias_node is not None else []
         if isinstance(node, exp.Table):
+            if node.args.get("rows_from"):
+                return self._rows_from_item(node, alias, colaliases, scope, lateral_left)
             fn = node.this
             if isinstance(fn, (exp.Anonymous, exp.Func)) and not isinstance(fn, exp.Identifier):
                 return self._function_item(node, fn, alias, colaliases, scope, lateral_left)
@@ -1167,6 +1169,49 @@ class Analyzer:
         plan = N.FunctionScan(cand, args, width, ordinality, lateral=uses_outer, name=fname)
         plan.multi = bool(out_cols)
         return _LateralMarker(plan) if uses_outer else plan
+
+    def _rows_from_item(self, node, alias, colaliases, scope, lateral_left=None):
+        """ROWS FROM (f(...), g(...)) [WITH ORDINALITY]: the functions' rows side by side,
+        the shorter ones padded with NULLs; analyzed one by one like FROM functions."""
+        parts = []
+        names: list = []
+        types: list = []
+        lateral = False
+        for k, item in enumerate(node.args["rows_from"]):
+            width0, nitems = scope.width, len(scope.items)
+            if isinstance(item, exp.Unnest):
+                plan = self._unnest_item(item, None, [], scope, lateral_left)
+            else:
+                fn = item.this if isinstance(item, exp.Table) else item
+                if not isinstance(fn, (exp.Anonymous, exp.Func)):
+                    raise PgError("syntax error in ROWS FROM", errcodes.SYNTAX_ERROR)
+                plan = self._function_item(exp.Table(this=fn), fn, None, [], scope, lateral_left)
+            it = scope.items[-1]
+            del scope.items[nitems:]
+            scope.width = width0
+            if isinstance(plan, _LateralMarker):
+                lateral = True
+                plan = plan.plan
+            parts.append((plan.fn, len(plan.args), plan.width, plan.multi or plan.ordinality))
+            names.extend(it.names)
+            types.extend(it.types)
+            if k == 0:
+                args = list(plan.args)
+            else:
+                args.extend(plan.args)
+        ordinality = bool(node.args.get("ordinality"))
+        width = len(names)
+        if ordinality:
+            names.append("ordinality")
+            types.append(T.INT8)
+        names = list(names)
+        for i, a in enumerate(colaliases[:len(names)]):
+            if a is not None:
+                names[i] = a
+        scope.add(RangeItem(alias or "rows_from", names, types))
+        plan = N.FunctionScan(_RowsFrom(parts), args, width, ordinality, lateral=lateral, name="rows from")
+        plan.multi = True
+        return _LateralMarker(plan) if lateral else plan
 
     def _unnest_item(self, node, alias, colaliases, scope, lateral_left=None):
         fn = exp.Anonymous(this="unnest", expressions=node.expressions)
@@ -1425,6 +1470,44 @@ class _ParamRef(E.Param):
         self.types[self.index] = t
 
 
+class _RowsFrom:
+    """The set-returning function of a ROWS FROM item: zips its functions' results."""
+
+    retset = True
+    strict = False
+    kind = "f"
+
+    def __init__(self, parts):
+        self.parts = parts  # (function, number of args, output width, yields tuples)
+
+    def impl(self, *args):
+        iters = []
+        pos = 0
+        for fn, n, width, multi in self.parts:
+            a = args[pos:pos + n]
+            pos += n
+            it = None if fn.strict and any(x is None for x in a) else iter(fn.impl(*a))
+            iters.append([it, width, multi])
+        while True:
+            row = []
+            alive = False
+            for slot in iters:
+                it, width, multi = slot
+                if it is not None:
+                    try:
+                        item = next(it)
+                    except StopIteration:
+                        slot[0] = None
+                    else:
+                        alive = True
+                        row.extend(tuple(item)[:width] if multi else (item,))
+                        continue
+                row.extend([None] * width)
+            if not alive:
+                return
+            yield tuple(row)
+
+
 class _LateralMarker:
     def __init__(self, plan):
         self.plan = plan
@@ -1489,6 +1572,11 @@ def _default_name(node) -> str:
         return "least"
     if isinstance(node, exp.Exists):
         return "exists"
+    if isinstance(node, exp.Overlaps):
+        return "overlaps"
+    if isinstance(node, exp.Is) and isinstance(node.expression, exp.Column) and \
+            node.expression.name.upper().startswith("NORMALIZED"):
+        return "is_normalized"  # x IS [form] NORMALIZED is a call of is_normalized()
     if isinstance(node, exp.Array):
         return "array"
     if isinstance(node, exp.Subquery):
