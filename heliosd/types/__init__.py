@@ -41,6 +41,15 @@ arrays                      ``list`` (nested lists for several dimensions,
                             lower bounds are always 1; None elements allowed)
 int2vector, oidvector       ``list`` of ``int``
 tid                         ``(block, offset)`` tuple
+inet, cidr                  :class:`.network.Inet` (family 4|6, mask bits,
+                            address int); cidr never has host bits set;
+                            Python order is network_cmp's
+macaddr, macaddr8           :class:`.network.MacAddr` / ``MacAddr8`` (bytes)
+int4range int8range         :class:`.ranges.Range` (lower, upper, PostgreSQL's
+numrange daterange          flag bits), normalized as make_range leaves it
+tsrange tstzrange           (discrete ranges in ``[)`` form); Python order is
+                            range_cmp's; ``t.extra`` is the type's RangeKind
+                            (``make(...)``); multiranges are not implemented
 pg_lsn, xid8                ``int``
 record                      ``tuple`` (print with :func:`record_out`)
 =========================== ==================================================
