@@ -187,6 +187,42 @@ class Constraint:
     comment: str | None = None
 
 
+@dataclass
+class UserType:
+    """A user-defined type (CREATE TYPE ... AS ENUM / AS (...), CREATE DOMAIN).
+
+    ``kind``: 'e' enum, 'c' composite, 'd' domain.  Enum labels are
+    ``[(label, sortorder, pg_enum oid)]`` in sort order (sortorder is PostgreSQL's float
+    enumsortorder: ADD VALUE BEFORE/AFTER takes a value between neighbours, so
+    existing labels keep theirs).  A composite's ``fields`` are Columns and
+    ``relid`` its pg_class OID (relkind 'c').  A domain has ``base_oid``/
+    ``typmod``, ``not_null``, ``default`` (SQL text) and ``checks``: Constraint
+    objects (kind 'c', ``table`` = 0) with SQL text over ``VALUE``.
+    The PgType objects are built per catalog by :mod:`heliosd.sql.ddl_types`.
+    """
+
+    oid: int
+    name: str
+    namespace: int
+    kind: str
+    array_oid: int = 0
+    owner: int = BOOTSTRAP_SUPERUSER
+    labels: list = field(default_factory=list)
+    fields: list = field(default_factory=list)
+    relid: int = 0
+    base_oid: int = 0
+    typmod: int = -1
+    not_null: bool = False
+    default: str | None = None
+    checks: list = field(default_factory=list)
+    comment: str | None = None
+    acl: list | None = None
+
+
+#: Set by heliosd.sql.ddl_types: ``(catalog) -> {oid: PgType}`` for the catalog's user types.
+type_builder = None
+
+
 class Catalog:
     """An immutable view of one catalog version (token)."""
 
@@ -201,6 +237,10 @@ class Catalog:
         self.indexes_of: dict[int, list[Relation]] = {}
         self.referencing: dict[int, list[Constraint]] = {}  # table -> FKs pointing at it
         self.sequences_owned: dict[tuple[int, int], Relation] = {}
+        self.user_types: dict[int, UserType] = {}
+        self.type_by_name: dict[tuple[int, str], UserType] = {}
+        self.domain_constraints: dict[int, tuple] = {}  # CHECK oid -> (Constraint, domain UserType)
+        self._pgtypes = None
         self.cache: dict = {}  # per-catalog memo (plans, table stores), safe because immutable
         for o in objects:
             if isinstance(o, Namespace):
@@ -211,6 +251,11 @@ class Catalog:
                 self.rel_by_name[(o.namespace, o.name)] = o
             elif isinstance(o, Constraint):
                 self.constraints[o.oid] = o
+            elif isinstance(o, UserType):
+                self.user_types[o.oid] = o
+                self.type_by_name[(o.namespace, o.name)] = o
+                for con in o.checks:
+                    self.domain_constraints[con.oid] = (con, o)
         for ns in _builtin_namespaces():
             if ns.oid not in self.namespaces:
                 self.namespaces[ns.oid] = ns
@@ -267,6 +312,39 @@ class Catalog:
 
     def relation_name_taken(self, ns: int, name: str) -> bool:
         return (ns, name) in self.rel_by_name
+
+    # ------------------------------------------------------------- user-defined types
+    def pgtypes(self) -> dict:
+        """{oid: PgType} for this catalog's user types (their array types included)."""
+        m = self._pgtypes
+        if m is None:
+            m = self._pgtypes = type_builder(self) if type_builder is not None and self.user_types else {}
+        return m
+
+    def find_type(self, name: str, schema: str | None, search_path) -> UserType | None:
+        """A user type (or its array type, ``_name``) by name: (UserType, is_array) or None."""
+        spaces = [schema] if schema is not None else list(search_path)
+        for sname in spaces:
+            ns = self.ns_by_name.get(sname)
+            if ns is None:
+                continue
+            ut = self.type_by_name.get((ns.oid, name))
+            if ut is not None:
+                return ut, False
+            if name.startswith("_"):
+                ut = self.type_by_name.get((ns.oid, name[1:]))
+                if ut is not None:
+                    return ut, True
+        return None
+
+    def type_name_taken(self, ns: int, name: str) -> bool:
+        """A pg_type name in use in ``ns``: user types, their arrays, relations' row types."""
+        if (ns, name) in self.type_by_name:
+            return True
+        r = self.rel_by_name.get((ns, name))
+        if r is not None and r.kind != "i":
+            return True
+        return name.startswith("_") and (ns, name[1:]) in self.type_by_name
 
 
 def _builtin_namespaces() -> list[Namespace]:

@@ -125,6 +125,9 @@ class TableStore:
         else:
             self.row_key = None  # rowid tables: keys are allocated
         self.not_null = [(i, c) for i, c in enumerate(self.live) if c.not_null]
+        # columns of a NOT NULL domain (heliosd.sql.ddl_types): checked like PostgreSQL's CoerceToDomain
+        self.domain_not_null = [(i, t) for i, t in ((i, T.by_oid(c.type_oid, None)) for i, c in enumerate(self.live))
+                                if t is not None and t.typtype == "d" and t.extra and t.extra.get("not_null")]
         self.checks = []
         self.fks = []
         for con in cat.constraints_of.get(rel.oid, []):
@@ -229,6 +232,11 @@ class TableStore:
                     f'null value in column "{col.name}" of relation "{rel.name}" violates not-null constraint',
                     errcodes.NOT_NULL_VIOLATION, detail=self._failing_row(row),
                     schema=self._schema(), table=rel.name, column=col.name)
+        for i, t in self.domain_not_null:
+            if row[i] is None:
+                ns = self.cat.namespaces.get(t.namespace)
+                raise PgError(f"domain {t.name} does not allow null values", errcodes.NOT_NULL_VIOLATION,
+                              schema=ns.name if ns else None, datatype=t.name)
         for con, fn in self.checks:
             if fn(row) is False:
                 raise PgError(

@@ -100,6 +100,8 @@ def _compare_parts(c):
     if name not in _FLIP:
         return None
     a, b = _strip(c.args[0]), _strip(c.args[1])
+    if name != "=" and (a.type.typtype == "e" or b.type.typtype == "e"):
+        return None  # enum index keys are encoded by label: usable for equality only
     if isinstance(a, E.ColRef) and _free(b):
         return a.index, name, b
     if isinstance(b, E.ColRef) and _free(a):
@@ -229,8 +231,8 @@ class Lowerer:
         cols = []
         for e, desc, nf in n.keys:
             e = _strip(e)
-            if not isinstance(e, E.ColRef):
-                return None
+            if not isinstance(e, E.ColRef) or e.type.typtype in "ec":
+                return None  # enum/composite keys are not stored in their sort order
             idx = e.index
             for p in proj_chain:
                 if isinstance(p, N.Project):
@@ -814,7 +816,9 @@ def _sort_kind(t):
     types Python cannot order as PostgreSQL does (jsonb, arrays, bpchar...), else False."""
     if t in (T.FLOAT4, T.FLOAT8):
         return True
-    if t is T.JSONB or t.is_array or t is T.BPCHAR or t is T.NUMERIC or t is T.RECORD:
+    if t.typtype == "d":
+        t = t.base
+    if t is T.JSONB or t.is_array or t is T.BPCHAR or t is T.NUMERIC or t is T.RECORD or t.typtype in "ec":
         from ..exec.functions._common import sort_key
 
         return sort_key(t) or False

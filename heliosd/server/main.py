@@ -618,6 +618,11 @@ class Connection(asyncio.Protocol):
             raise PgError("current transaction is aborted, commands ignored until end of transaction block",
                           errcodes.IN_FAILED_SQL_TRANSACTION)
         types = []
+        if any(o and T.by_oid(o, None) is None for o in ev.param_oids) and s.branch_id is not None:
+            # a user-defined type (enum, domain, composite): resolved through the branch catalog
+            if s.txn is None:
+                s._begin_txn(implicit=True)
+            s.catalog()
         for oid in ev.param_oids:
             if oid == 0:
                 types.append(T.UNKNOWN)

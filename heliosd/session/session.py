@@ -52,6 +52,7 @@ from ..exec.context import ExecContext
 from ..exec.dml import FkActions, RestartStatement
 from ..sql.analyze import Env
 from ..sql.statement import Prepared, prepare
+from ..sql.ddl_types import TypeScope as _TypeScope
 from ..storage.locks import SHARE, WouldBlock
 from ..wire import protocol as P
 
@@ -454,10 +455,18 @@ class Session:
         cc = self._cat_cache
         if cc is not None and cc[0] == key and (txn is None or not txn.written_objects or
                                                 not self._private_catalog(txn)):
-            return cc[1]
+            return self._activate_types(cc[1])
         cat = self.cluster.catalogs.get(txn, bid)
         if txn is None or not self._private_catalog(txn):
             self._cat_cache = (key, cat)
+        return self._activate_types(cat)
+
+    def _activate_types(self, cat):
+        """User-defined types resolve through the catalog the statement uses (heliosd.sql.ddl_types)."""
+        sc = self.__dict__.get("_type_scope")
+        if sc is None or sc.cat is not cat:
+            sc = self._type_scope = _TypeScope(cat, self.search_path)
+        T.type_scope.set(sc)
         return cat
 
     def table_store(self, rel, cat) -> TableStore:
@@ -897,8 +906,13 @@ class Session:
         for i, c in enumerate(cols):
             fmt = _fmt(formats, i)
             t = c.type
+            typmod = c.typmod
+            if t.typtype == "d":  # a domain: PostgreSQL describes the base type (printtup.c)
+                if typmod == -1:
+                    typmod = t.extra["typmod"] if t.extra else -1
+                t = t.base
             fields.append((c.name, c.table_oid or 0, c.attnum or 0, t.oid, t.typlen if t.typlen is not None else -1,
-                           c.typmod, fmt))
+                           typmod, fmt))
         return P.row_description(fields)
 
     def row_encoders(self, cols, formats):

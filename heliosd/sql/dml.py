@@ -182,11 +182,16 @@ def default_expr(an: Analyzer, col, rel=None) -> E.Expr:
         seq = an.env.catalog.sequences_owned.get((rel.oid, col.attnum)) if rel is not None else None
         if seq is not None:
             return _nextval_expr(an, seq, col)
-    if col.default is None:
+    text = col.default
+    if text is None and col.type.typtype == "d":
+        from .ddl_types import domain_default
+
+        text = domain_default(col.type)  # a domain's DEFAULT applies when the column has none
+    if text is None:
         return E.Const(None, col.type, col.typmod)
     from .parser import parse_sql
 
-    tree = parse_sql(f"SELECT {col.default}")
+    tree = parse_sql(f"SELECT {text}")
     e = an.expr(tree.expressions[0], Scope())
     return R.coerce(e, col.type, col.typmod, "assignment")
 

@@ -352,6 +352,12 @@ def _dot(an, node: exp.Dot, scope):
         names = getattr(base, "names", None)
         if names and field in names:
             return base.items[names.index(field)]
+    if base.type.typtype == "c" and base.type.extra:  # a user composite type (heliosd.sql.ddl_types)
+        from .ddl_types import field_select
+
+        fe = field_select(base, field)
+        if fe is not None:
+            return fe
     raise PgError(f'column "{field}" not found in data type {R.type_name(base.type)}', errcodes.UNDEFINED_COLUMN,
                   position=_pos(node))
 

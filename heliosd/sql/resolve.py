@@ -64,6 +64,10 @@ def coerce(e: Expr, target, typmod: int = -1, context: str = "implicit", positio
     src = e.type
     if src is target and (typmod == -1 or typmod == e.typmod):
         return e
+    if target.typtype == "c" and target.extra and src is T.RECORD and type(e).__name__ == "RowExpr":
+        from .ddl_types import row_to_composite
+
+        return row_to_composite(e, target, context, position)
     if isinstance(e, Const) and (src is T.UNKNOWN or e.value is None):
         if e.value is None:
             return Const(None, target, typmod)
@@ -145,6 +149,8 @@ def _matches_poly(argtypes, cand_args):
             if p in ("anyelement", "anynonarray", "anycompatible", "anycompatiblenonarray", "anyenum"):
                 if p in ("anynonarray", "anycompatiblenonarray") and a.is_array:
                     return None
+                if p == "anyenum" and a.typtype != "e":
+                    return None
                 if elem is None:
                     elem = a
                 elif elem is not a:
@@ -204,6 +210,18 @@ def expand_args(cand, n: int):
 
 def select_overload(cands, argtypes, what: str, name: str, position=None):
     """Pick one overload.  Returns (candidate, concrete param types)."""
+    if not any(a is not None and a.typtype == "d" for a in argtypes):
+        return _select_overload(cands, argtypes, what, name, position)
+    # a domain argument resolves as its base type (PostgreSQL's getBaseType in func/oper lookup);
+    # an "any" parameter still receives the domain (pg_typeof)
+    base = [a.base if a is not None and a.typtype == "d" else a for a in argtypes]
+    c, conc = _select_overload(cands, base, what, name, position)
+    decl = expand_args(c, len(argtypes)) or []
+    conc = [a if d == "any" else q for a, q, d in zip(argtypes, conc, decl)] + list(conc[len(decl):])
+    return c, conc
+
+
+def _select_overload(cands, argtypes, what: str, name: str, position=None):
     n = len(argtypes)
     viable = []
     for c in cands:

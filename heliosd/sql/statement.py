@@ -203,6 +203,12 @@ def _alter_schema_text(an, sql):
     return alter_schema_text(an, sql)
 
 
+def _user_type_text(an, sql):
+    from .ddl_types import analyze_text
+
+    return analyze_text(an, sql)
+
+
 def _drop_list_text(an, sql):
     from .ddl_dispatch import drop_list_text
 
@@ -212,7 +218,7 @@ def _drop_list_text(an, sql):
 _TEXT_DDL = {"alter_table_text": _alter_table_text, "alter_sequence_text": _alter_sequence_text,
              "create_schema_text": _create_schema_text,
              "create_sequence_text": _create_sequence_text, "alter_schema_text": _alter_schema_text,
-             "drop_list_text": _drop_list_text}
+             "drop_list_text": _drop_list_text, "user_type_text": _user_type_text}
 
 
 def describe_columns(p: Prepared) -> list[ResultColumn] | None:

@@ -110,7 +110,7 @@ from .casts import (IDENTITY, apply_typmod, can_coerce, can_coerce_implicitly, c
                     coerce, common_type, common_typmod, find_cast, is_preferred_type, length_coercion,
                     make_coercion, set_regclass_resolver, type_category)
 from .core import (POLYMORPHIC_OIDS, PgType, all_types, by_name, by_oid, format_type, lookup_type_name, make_row,
-                   parse_type_name, register_type, typmod_in, unregister_type)
+                   parse_type_name, register_type, type_scope, typmod_in, unregister_type)
 from .interval import Interval
 from .jsonb import JSON_NULL, jsonb_compare, jsonb_equal, jsonb_from_python, jsonb_type_name
 from .jsonb import normalize as jsonb_normalize

@@ -533,3 +533,65 @@ def record_out(values, outs) -> str:
         else:
             parts.append(t)
     return "(" + ",".join(parts) + ")"
+
+
+def record_in(s: str, typname: str, fields, tz=None) -> tuple:
+    """PostgreSQL's record_in for a composite type: ``fields`` is [(PgType, typmod)].
+    '(1,"a b",)' -> (1, 'a b', None); whitespace is kept inside fields (as PostgreSQL does)."""
+
+    def bad(detail):
+        return PgError(f'malformed record literal: "{s}"', INVALID_TEXT, detail=detail)
+
+    n = len(s)
+    p = 0
+    while p < n and s[p].isspace():
+        p += 1
+    if p >= n or s[p] != "(":
+        raise bad("Missing left parenthesis.")
+    p += 1
+    out = []
+    nf = len(fields)
+    for i, (ft, tm) in enumerate(fields):
+        if i > 0:
+            if p < n and s[p] == ",":
+                p += 1
+            else:
+                raise bad("Too few columns.")
+        if p < n and s[p] in ",)":
+            out.append(None)
+            continue
+        buf = []
+        inq = False
+        while True:
+            if p >= n:
+                raise bad("Unexpected end of input.")
+            c = s[p]
+            if not inq and c in ",)":
+                break
+            if c == "\\":
+                p += 1
+                if p >= n:
+                    raise bad("Unexpected end of input.")
+                buf.append(s[p])
+            elif c == '"':
+                if not inq:
+                    inq = True
+                elif p + 1 < n and s[p + 1] == '"':
+                    buf.append('"')
+                    p += 1
+                else:
+                    inq = False
+            else:
+                buf.append(c)
+            p += 1
+        out.append(ft.text_in("".join(buf), tm, tz))
+    if p < n and s[p] == "," and nf:
+        raise bad("Too many columns.")
+    if p >= n or s[p] != ")":
+        raise bad("Too many columns." if p < n else "Unexpected end of input.")
+    p += 1
+    while p < n and s[p].isspace():
+        p += 1
+    if p < n:
+        raise bad("Junk after right parenthesis.")
+    return tuple(out)

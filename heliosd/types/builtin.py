@@ -350,10 +350,11 @@ ANYELEMENT.text_out = lambda v: infer_type(v).text_out(v)
 # ---------------------------------------------------------------------- user-defined types
 
 
-def _register_array(elem, array_oid: int, namespace: int, owner: int):
+def _register_array(elem, array_oid: int, namespace: int, owner: int, register: bool = True):
     from .core import PgType, make_row, register_type
-    arr = PgType(make_row(oid=array_oid, typname="_" + elem.name, typnamespace=namespace, typowner=owner,
-                          typlen=-1, typcategory="A", typelem=elem.oid, typsubscript="array_subscript_handler",
+    arr = PgType(make_row(oid=array_oid, typname=_array_typname(elem.name), typnamespace=namespace,
+                          typowner=owner, typlen=-1, typcategory="A", typelem=elem.oid,
+                          typsubscript="array_subscript_handler",
                           typinput="array_in", typoutput="array_out", typreceive="array_recv",
                           typsend="array_send", typanalyze="array_typanalyze",
                           typalign="d" if elem.align == "d" else "i", typstorage="x",
@@ -361,21 +362,31 @@ def _register_array(elem, array_oid: int, namespace: int, owner: int):
     arr.elem = elem
     arr.is_array = True
     elem.array = arr
-    register_type(arr)
+    if register:
+        register_type(arr)
     _wire_array(arr)
     return arr
 
 
-def make_enum_type(oid: int, name: str, labels, array_oid: int = 0, namespace: int = 2200, owner: int = 10):
-    """Create and register an enum type: values are the label strings; ``t.extra`` holds
-    {'labels': [...], 'sort': {label: position}} (the executor orders by position)."""
+def _array_typname(name: str) -> str:
+    n = "_" + name
+    return n if len(n.encode()) <= 63 else n.encode()[:63].decode("utf-8", "ignore")
+
+
+def make_enum_type(oid: int, name: str, labels, array_oid: int = 0, namespace: int = 2200, owner: int = 10,
+                   register: bool = True):
+    """Create (and register, unless ``register=False``: user types live in a branch catalog) an enum
+    type: values are the label strings.  ``labels`` are label strings in sort order, or
+    ``(label, sortorder)`` pairs; ``t.extra`` holds {'labels': [...], 'sort': {label: sortorder}}
+    (comparisons and ORDER BY use the sort order)."""
     from .core import PgType, make_row, register_type
-    labels = list(labels)
+    pairs = [(x, i) if isinstance(x, str) else (x[0], float(x[1])) for i, x in enumerate(labels)]
+    labels = [lab for lab, _o in pairs]
     t = PgType(make_row(oid=oid, typname=name, typnamespace=namespace, typowner=owner, typlen=4, typbyval=True,
                         typtype="e", typcategory="E", typarray=array_oid, typinput="enum_in",
                         typoutput="enum_out", typreceive="enum_recv", typsend="enum_send"))
-    pos = {lab: i for i, lab in enumerate(labels)}
-    t.extra = {"labels": labels, "sort": pos}
+    pos = dict(pairs)
+    t.extra = {"labels": labels, "sort": pos, "sortorders": pairs}
 
     def enum_in(s, typmod=-1, tz=None):
         if s not in pos:
@@ -387,16 +398,20 @@ def make_enum_type(oid: int, name: str, labels, array_oid: int = 0, namespace: i
         return enum_in(S.decode_utf8(b))
 
     t.text_in, t.text_out, t.binary_in, t.binary_out, t.pytype = enum_in, str, enum_recv, S.text_send, str
-    register_type(t)
+    if register:
+        register_type(t)
     if array_oid:
-        _register_array(t, array_oid, namespace, owner)
+        _register_array(t, array_oid, namespace, owner, register)
     return t
 
 
 def make_domain_type(oid: int, name: str, base, typmod: int = -1, not_null: bool = False, array_oid: int = 0,
-                     namespace: int = 2200, owner: int = 10, default: str | None = None):
-    """Create and register a domain over ``base`` (a PgType).  Values and I/O are the base type's
-    (input applies the domain's typmod); CHECK constraints belong to the executor."""
+                     namespace: int = 2200, owner: int = 10, default: str | None = None, check=None,
+                     register: bool = True):
+    """Create (and register unless ``register=False``) a domain over ``base`` (a PgType).  Values
+    and I/O are the base type's; input applies the domain's typmod and ``check(value) -> value``
+    (the CHECK constraints, compiled by the caller; it raises 23514).  ``t.extra['not_null']`` is
+    the NOT NULL of this domain or any domain under it."""
     from .core import PgType, make_row, register_type
     b = base.base
     t = PgType(make_row(oid=oid, typname=name, typnamespace=namespace, typowner=owner, typlen=b.typlen,
@@ -404,35 +419,91 @@ def make_domain_type(oid: int, name: str, base, typmod: int = -1, not_null: bool
                         typinput="domain_in", typoutput=b.row["typoutput"], typreceive="domain_recv",
                         typsend=b.row["typsend"], typalign=b.align, typstorage=b.storage, typnotnull=not_null,
                         typbasetype=base.oid, typtypmod=typmod, typcollation=b.collation, typdefault=default))
-    t.extra = {"base": base, "typmod": typmod, "not_null": not_null}
+    inherited_nn = bool(base.extra and base.typtype == "d" and base.extra.get("not_null"))
+    t.extra = {"base": base, "typmod": typmod, "not_null": not_null or inherited_nn, "check": check}
+    # input: the ultimate base type's function with the nearest typmod of the chain, then every
+    # CHECK of the chain (``check`` runs the inner domains' too)
+    d = base
+    while typmod == -1 and d.typtype == "d" and d.extra:
+        typmod = d.extra["typmod"]
+        d = d.extra["base"]
     bin_, brecv = b.text_in, b.binary_in
-    t.text_in = (lambda s, tm=-1, tz=None: bin_(s, typmod, tz)) if typmod >= 0 else b.text_in
-    t.binary_in = (lambda data, tm=-1: brecv(data, typmod)) if typmod >= 0 else b.binary_in
+    if check is None and base.typtype == "d":
+        check = base.extra.get("check") if base.extra else None
+    if check is None:
+        t.text_in = (lambda s, tm=-1, tz=None: bin_(s, typmod, tz)) if typmod >= 0 else b.text_in
+        t.binary_in = (lambda data, tm=-1: brecv(data, typmod)) if typmod >= 0 else b.binary_in
+    else:
+        t.text_in = lambda s, tm=-1, tz=None: check(bin_(s, typmod, tz))
+        t.binary_in = lambda data, tm=-1: check(brecv(data, typmod))
     t.text_out, t.binary_out, t.pytype = b.text_out, b.binary_out, b.pytype
     t._out_for, t.tz_dependent, t.elem_is_list = b._out_for, b.tz_dependent, b.elem_is_list
-    register_type(t)
+    if register:
+        register_type(t)
     if array_oid:
-        _register_array(t, array_oid, namespace, owner)
+        _register_array(t, array_oid, namespace, owner, register)
     return t
 
 
 def make_composite_type(oid: int, name: str, relid: int, fields, array_oid: int = 0, namespace: int = 2200,
-                        owner: int = 10):
-    """Create and register a composite (row) type; ``fields`` is [(name, PgType)], values are tuples."""
+                        owner: int = 10, register: bool = True):
+    """Create (and register unless ``register=False``) a composite (row) type; ``fields`` is
+    [(name, PgType)] or [(name, PgType, typmod)], values are tuples.  Text I/O is record_in/record_out
+    with PostgreSQL's quoting; binary is record_send/record_recv (field count, then OID-prefixed
+    fields)."""
+    import struct
+
     from .core import PgType, make_row, register_type
-    fields = list(fields)
+    fields = [(f[0], f[1], f[2] if len(f) > 2 else -1) for f in fields]
     t = PgType(make_row(oid=oid, typname=name, typnamespace=namespace, typowner=owner, typlen=-1, typtype="c",
                         typcategory="C", typrelid=relid, typarray=array_oid, typinput="record_in",
                         typoutput="record_out", typreceive="record_recv", typsend="record_send",
                         typalign="d", typstorage="x"))
-    t.extra = {"fields": fields}
-    outs = [ft.text_out for _n, ft in fields]
-    t.text_out = lambda v: A.record_out(v, outs)
-    t.binary_out = _record_send
+    t.extra = {"fields": [(n, ft) for n, ft, _tm in fields], "typmods": [tm for _n, _ft, tm in fields]}
+    ftypes = [ft for _n, ft, _tm in fields]
+
+    def rec_out(v):
+        return A.record_out(v, [ft.text_out for ft in ftypes])
+
+    def rec_in(s, typmod=-1, tz=None):
+        return A.record_in(s, name, [(ft, tm) for _n, ft, tm in fields], tz)
+
+    def rec_send(v):
+        parts = [struct.pack("!i", len(ftypes))]
+        for x, ft in zip(v, ftypes):
+            wire = ft.base.oid if ft.typtype == "d" else ft.oid
+            if x is None:
+                parts.append(struct.pack("!Ii", wire, -1))
+                continue
+            b = ft.binary_out(x)
+            parts.append(struct.pack("!Ii", wire, len(b)))
+            parts.append(b)
+        return b"".join(parts)
+
+    def rec_recv(data, typmod=-1):
+        from ..errors import PgError
+        data = bytes(data)
+        n = struct.unpack_from("!i", data, 0)[0]
+        if n != len(ftypes):
+            raise PgError(f"wrong number of columns: {n}, expected {len(ftypes)}", "42804")
+        off = 4
+        out = []
+        for ft, (_n, _t, tm) in zip(ftypes, fields):
+            _oid, ln = struct.unpack_from("!Ii", data, off)
+            off += 8
+            if ln < 0:
+                out.append(None)
+                continue
+            out.append(ft.binary_in(data[off:off + ln], tm))
+            off += ln
+        return tuple(out)
+
+    t.text_out, t.text_in, t.binary_out, t.binary_in = rec_out, rec_in, rec_send, rec_recv
     t.pytype = tuple
-    register_type(t)
+    if register:
+        register_type(t)
     if array_oid:
-        _register_array(t, array_oid, namespace, owner)
+        _register_array(t, array_oid, namespace, owner, register)
     return t
 
 

@@ -669,6 +669,23 @@ def make_coercion(src: PgType, dst: PgType, typmod: int = -1, context="explicit"
     Returns ``_identity``-like functions for no-ops; callers may compare the
     result with :data:`IDENTITY` to skip the call.
     """
+    if dst.typtype == "d" and dst.extra:
+        # a domain: the base type's coercion (with the domain's typmod), then its CHECKs
+        x = dst.extra
+        d = dst
+        while typmod == -1 and d.typtype == "d" and d.extra:
+            typmod = d.extra["typmod"]
+            d = d.extra["base"]
+        # the ultimate base type; the check runs the CHECKs of every domain in the chain
+        f = make_coercion(src, dst.base, typmod, context)
+        chk = x.get("check")
+        if f is None or chk is None:
+            return f
+        if f is _identity:
+            return lambda v, tz=None: chk(v)
+        return lambda v, tz=None: chk(f(v, tz))
+    if dst.typtype == "c" and dst.extra and src.oid == 2249:
+        return _record_to_composite(dst, context)
     f = find_cast(src, dst, context)
     if f is None:
         return None
@@ -685,6 +702,36 @@ def make_coercion(src: PgType, dst: PgType, typmod: int = -1, context="explicit"
 
 
 IDENTITY = _identity
+
+
+def _record_to_composite(dst: PgType, context):
+    """record -> composite type: field by field (the fields' source types are the values' own)."""
+    from .builtin import infer_type
+
+    fields = dst.extra["fields"]
+    tms = dst.extra.get("typmods") or [-1] * len(fields)
+    name = format_type(dst.oid, None)
+
+    def f(v, tz=None):
+        if len(v) != len(fields):
+            raise PgError(f"cannot cast type record to {name}", "42846",
+                          detail=f"Input has {'too few' if len(v) < len(fields) else 'too many'} columns.")
+        out = []
+        for x, (_n, ft), tm in zip(v, fields, tms):
+            if x is None:
+                out.append(None)
+                continue
+            st = infer_type(x) if x.__class__ is not str else B.UNKNOWN
+            if st is B.UNKNOWN:
+                out.append(ft.text_in(x, tm, tz))
+                continue
+            g = make_coercion(st, ft, tm, context)
+            if g is None:
+                raise PgError(f"cannot cast type record to {name}", "42846")
+            out.append(x if g is _identity else g(x, tz))
+        return tuple(out)
+
+    return f
 
 
 def coerce(value, src: PgType, dst: PgType, typmod: int = -1, context="explicit", tz=None):

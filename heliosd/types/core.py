@@ -106,7 +106,7 @@ class PgType:
         """The base type of a domain (itself for other types)."""
         t = self
         while t.typtype == "d":
-            t = _BY_OID[t.row["typbasetype"]]
+            t = t.extra["base"] if t.extra else by_oid(t.row["typbasetype"])
         return t
 
     @property
@@ -179,11 +179,25 @@ _BY_OID: dict[int, PgType] = {}
 _BY_NAME: dict[str, PgType] = {}
 _MISSING = object()
 
+#: User-defined types (enums, composites, domains) live in a branch's catalog, not in these
+#: registries: the session sets this ContextVar to an object with ``by_oid(oid)`` and
+#: ``by_name(name, schema)`` (both -> PgType or None) for the catalog its statement uses
+#: (:mod:`heliosd.sql.ddl_types`); :func:`by_oid` and the type-name resolvers consult it
+#: after the built-in types.
+import contextvars as _cv  # noqa: E402
+
+type_scope = _cv.ContextVar("helios_type_scope", default=None)
+
 
 def by_oid(oid: int, default=_MISSING) -> PgType:
     """The PgType for ``oid``; raises 42704 unless ``default`` is given."""
     t = _BY_OID.get(oid)
     if t is None:
+        sc = type_scope.get()
+        if sc is not None:
+            t = sc.by_oid(oid)
+            if t is not None:
+                return t
         if default is not _MISSING:
             return default
         raise PgError(f"type with OID {oid} does not exist", UNDEFINED_OBJECT)
@@ -299,7 +313,12 @@ def format_type(oid: int | None, typmod: int | None = None) -> str | None:
         return "-"
     t = _BY_OID.get(oid)
     if t is None:
-        return "???"
+        sc = type_scope.get()
+        t = sc.by_oid(oid) if sc is not None else None
+        if t is None:
+            return "???"
+        if t.typtype in "ecd" and not t.is_array:
+            return sc.qualified_name(t)
     given = typmod is not None
     tm = typmod if given else -1
     if t.is_array and t.elem is not None:
@@ -563,6 +582,11 @@ def _resolve_scalar(raw: str, original: str, with_typmod: bool, notices):
         elif key in _BY_NAME:
             typname = key
         else:
+            ut = _scope_lookup(s)
+            if ut is not None:
+                if not with_typmod or params is None:
+                    return ut, -1
+                return ut, typmod_in(ut, params, notices)
             if key in _UNSUPPORTED:
                 raise PgError(f'type "{key}" is not supported by heliosd', "0A000")
             raise PgError(f'type "{_display(s)}" does not exist', UNDEFINED_OBJECT)
@@ -574,6 +598,55 @@ def _resolve_scalar(raw: str, original: str, with_typmod: bool, notices):
     if typname == "bpchar" and key in ("character", "char", "national character", "national char", "nchar"):
         return t, 5  # CHARACTER without length is CHARACTER(1)
     return t, -1
+
+
+def _split_qualified(s: str):
+    """'a."B".c' -> ['a', 'B', 'c'] (unquoted parts lower-cased), or None."""
+    parts = []
+    i, n = 0, len(s)
+    while i < n:
+        if s[i] == '"':
+            j = i + 1
+            buf = []
+            while j < n:
+                if s[j] == '"':
+                    if j + 1 < n and s[j + 1] == '"':
+                        buf.append('"')
+                        j += 2
+                        continue
+                    break
+                buf.append(s[j])
+                j += 1
+            if j >= n:
+                return None
+            parts.append("".join(buf))
+            i = j + 1
+        else:
+            j = s.find(".", i)
+            if j < 0:
+                j = n
+            word = s[i:j].strip()
+            if not word or '"' in word:
+                return None
+            parts.append(word.lower())
+            i = j
+        while i < n and s[i] == " ":
+            i += 1
+        if i < n:
+            if s[i] != ".":
+                return None
+            i += 1
+    return parts
+
+
+def _scope_lookup(s: str):
+    sc = type_scope.get()
+    if sc is None:
+        return None
+    parts = _split_qualified(s.strip())
+    if not parts or len(parts) > 3:
+        return None
+    return sc.by_name(parts[-1], parts[-2] if len(parts) > 1 else None)
 
 
 def _display(s: str) -> str:

@@ -237,6 +237,14 @@ def node_text(ctx, cat, node: str, relid: int, pretty: bool) -> str | None:
     if kind == "check":
         con = cat.constraints.get(ids[0])
         return check_text(ctx, cat, con, pretty) if con is not None else None
+    if kind in ("domcheck", "domdefault"):
+        from . import usertypes as U
+
+        if kind == "domdefault":
+            ut = cat.user_types.get(ids[0])
+            return U.domain_default_text(ctx, cat, ut) if ut is not None else None
+        hit = cat.domain_constraints.get(ids[0])
+        return U.domain_check_text(ctx, cat, hit[0], hit[1], pretty) if hit is not None else None
     if kind == "indpred":
         irel = cat.relations.get(ids[0])
         return predicate_text(ctx, cat, irel, pretty) if irel is not None else None
@@ -303,6 +311,10 @@ def constraint_def(ctx, cat, con, pretty=False) -> str:
             s += f" ON UPDATE {_FK_ACTIONS[con.on_update]}"
         if con.on_delete in _FK_ACTIONS:
             s += f" ON DELETE {_FK_ACTIONS[con.on_delete]}"
+    elif con.kind == "c" and con.table == 0 and con.oid in cat.domain_constraints:
+        from .usertypes import domain_check_text
+
+        s = f"CHECK ({domain_check_text(ctx, cat, con, cat.domain_constraints[con.oid][1], pretty)})"
     elif con.kind == "c":
         body = check_text(ctx, cat, con, pretty)
         s = f"CHECK ({body})"

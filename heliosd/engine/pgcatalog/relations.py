@@ -184,7 +184,9 @@ def pg_class(ctx):
         if rel is not None and rel.acl is not None:
             row = row[:acl_i] + (acl_text(rel.acl, names),) + row[acl_i + 1:]
         rows.append(row)
-    return _system_classes_for(names.get(C.BOOTSTRAP_SUPERUSER, "postgres")) + rows
+    from .usertypes import composite_class_rows
+
+    return _system_classes_for(names.get(C.BOOTSTRAP_SUPERUSER, "postgres")) + rows + composite_class_rows(ctx)
 
 
 # ----------------------------------------------------------------- pg_attribute
@@ -292,7 +294,9 @@ def index_expr_type(ctx, cat, irel, i):
 
 @relation("pg_attribute")
 def pg_attribute(ctx):
-    return _system_attributes() + user_attributes(ctx)
+    from .usertypes import composite_attribute_rows
+
+    return _system_attributes() + user_attributes(ctx) + composite_attribute_rows(ctx, _attr_maker(), _attr_row)
 
 
 # ----------------------------------------------------------------- pg_type
@@ -336,7 +340,9 @@ def _array_name(name: str) -> str:
 
 @relation("pg_type")
 def pg_type(ctx):
-    return B.builtin_type_rows() + user_types(ctx)
+    from .usertypes import user_type_rows
+
+    return B.builtin_type_rows() + user_types(ctx) + user_type_rows(ctx)
 
 
 # ----------------------------------------------------------------- pg_index
@@ -464,7 +470,9 @@ def _check_attnums(ctx, cat, con):
 
 @relation("pg_constraint")
 def pg_constraint(ctx):
-    return user_constraints(ctx)
+    from .usertypes import domain_constraint_rows
+
+    return user_constraints(ctx) + domain_constraint_rows(ctx)
 
 
 # ----------------------------------------------------------------- pg_attrdef

@@ -85,6 +85,14 @@ def sort_key(t):
         return _record_key
     if t is T.NUMERIC:
         return _numeric_key
+    tt = t.typtype
+    if tt == "e" and t.extra:  # enums order by enumsortorder, not by label
+        return t.extra["sort"].__getitem__
+    if tt == "d":
+        return sort_key(t.base)
+    if tt == "c" and t.extra:
+        keys = [sort_key(ft) or _generic_key for _n, ft in t.extra["fields"]]
+        return lambda v: tuple((1,) if x is None else (0, k(x)) for x, k in zip(v, keys))
     return None
 
 

@@ -99,7 +99,10 @@ def pg_get_constraintdef(oid, pretty=False):
     ctx = _ctx()
     con = ctx.catalog.constraints.get(oid)
     if con is None:
-        return None
+        dom = ctx.catalog.domain_constraints.get(oid)  # a domain's CHECK (heliosd.sql.ddl_types)
+        if dom is None:
+            return None
+        con = dom[0]
     return _text_mod().constraint_def(ctx, ctx.catalog, con, bool(pretty))
 
 
