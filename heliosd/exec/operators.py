@@ -32,8 +32,11 @@ from ..errors import PgError
 from ..storage import keycode
 from . import runtime
 
-BATCH = 1024
-TICK = 4096
+# Batches are small enough (a few ms of work) that a long statement reaches its time slice
+# check often: the session driver shares the event loop between long statements by time
+# (session.py, _slice), and a short query waits for one round of everybody's slices.
+BATCH = 256
+TICK = 1024
 
 
 class Op:

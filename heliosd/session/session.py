@@ -81,6 +81,19 @@ class Portal:
         self.sent_description = False
 
 
+
+# Fair time slices.  A statement gives the event loop back after its slice (checked at operator
+# batches and ticks); one loop round runs every yielded statement's next slice before the loop
+# polls sockets again, so the round, not the slice, is what a newly arrived short query waits.
+# The slice shrinks with the number of long statements so a round stays near 10 ms.
+_LONG = [0]  # statements running past their first slice (they share the loop)
+
+
+def _slice() -> float:
+    n = _LONG[0]
+    return 0.01 if n <= 1 else max(0.001, 0.01 / n)
+
+
 class SessionCompiler:
     """Compiles catalog SQL snippets (index expressions, CHECK, defaults) for TableStore."""
 
@@ -340,6 +353,8 @@ class Session:
         if local and self.txn is None:
             target = None  # SET LOCAL outside a transaction has no effect (warning in PG)
         old = self.get_guc(g.name)
+        if not local and self.local_gucs and g.name in self.local_gucs:
+            del self.local_gucs[g.name]  # a session SET overrides an earlier SET LOCAL
         if target is not None:
             if value is None:
                 target.pop(g.name, None)
@@ -979,8 +994,9 @@ class Session:
         """(key, date order, DateStyle, IntervalStyle, transaction start datetime, settings tuple),
         recomputed only when a setting, the GUC dicts (SET/RESET/rollback) or the transaction
         start changed: bind_runtime runs for every statement and message."""
-        key = (self._settings_gen, self.txn_start, id(self.gucs), id(self.local_gucs),
-               len(self.local_gucs) if self.local_gucs else 0)
+        # local_gucs and gucs change content only through set_guc / rollbacks, which bump
+        # _settings_gen; a transaction's fresh empty local_gucs changes nothing
+        key = (self._settings_gen, self.txn_start, id(self.gucs), bool(self.local_gucs))
         c = self._style_cache
         if c is None or c[0] != key:
             import datetime as dt
@@ -1048,6 +1064,7 @@ class Session:
                 enc = self.row_encoders(p.columns, portal.result_formats if portal else [])
             n = 0
             running = False
+            sliced = False
             try:
                 if writes:
                     txn.lock(branch_write_lock(self.branch_id), SHARE)
@@ -1075,8 +1092,11 @@ class Session:
                         else:
                             rows.extend(batch)
                     now = time.monotonic()
-                    if now - last > 0.01:
+                    if now - last > _slice():
                         ctx.check()
+                        if not sliced:
+                            sliced = True
+                            _LONG[0] += 1
                         await asyncio.sleep(0)
                         last = time.monotonic()
                 ctx.check()
@@ -1108,6 +1128,8 @@ class Session:
                 raise
             finally:
                 runtime.state.ctx = None
+                if sliced:
+                    _LONG[0] -= 1
             self._flush_notices(ctx)
             self.current_ctx = None
             break

@@ -189,6 +189,7 @@ async def _rollback_to(s, u, text, multi):
     s.txn.rollback_to(sp)
     s.local_gucs = dict(local)
     s.gucs = dict(gucs)
+    s._settings_gen += 1
     if (bid, bname) != (s.branch_id, s.branch_name):
         s._switch_branch(bid, bname)
     s._tz = None
