@@ -990,7 +990,37 @@ def _drop(an, ctx, targets, cascade):
     ctx.bump()
 
 
+def comment(an, node, raw) -> DdlStatement:
+    ot = node["objtype"]
+    text = node.get("comment") or None
+    obj = node["object"]
+
+    def run(ctx):
+        if ot == "OBJECT_DOMCONSTRAINT":
+            items = obj["List"]["items"]
+            names = _strs(items[0]["TypeName"]["names"])
+            cname = items[1]["String"]["sval"]
+            ut = _own(_find_type(ctx, names))
+            _check_kind(ut, names, True)
+            con = next((c for c in ut.checks if c.name == cname), None)
+            if con is None:
+                raise PgError(f'constraint "{cname}" for domain "{ut.name}" does not exist',
+                              errcodes.UNDEFINED_OBJECT)
+            con.comment = text
+        else:
+            names = _strs(obj["TypeName"]["names"])
+            ut = _own(_find_type(ctx, names))
+            _check_kind(ut, names, ot == "OBJECT_DOMAIN")
+            ut.comment = text
+        ctx.write(ut)
+        ctx.bump()
+        return "COMMENT"
+
+    return DdlStatement("COMMENT", run)
+
+
 _HANDLERS = {
+    "CommentStmt": comment,
     "CreateEnumStmt": create_enum,
     "CompositeTypeStmt": create_composite,
     "CreateDomainStmt": create_domain,

@@ -69,6 +69,7 @@ _DROP_LIST = re.compile(r"\s*DROP\s+(INDEX|SEQUENCE|VIEW)\s[^;]*,", re.I)
 
 # user-defined types (heliosd.sql.ddl_types); ALTER TYPE ... ADD/DROP ATTRIBUTE is not handled there
 _USER_TYPE_DDL = re.compile(r"\s*((CREATE|DROP)\s+(TYPE|DOMAIN)\s|ALTER\s+DOMAIN\s|"
+                            r"COMMENT\s+ON\s+(TYPE|DOMAIN|CONSTRAINT\s+\S+\s+ON\s+DOMAIN)\s|"
                             r"ALTER\s+TYPE\s(?![^;]*\b(ATTRIBUTE|ATTRIBUTES)\b))", re.I)
 
 _CREATE_SEQUENCE = re.compile(r"\s*CREATE\s+((TEMP|TEMPORARY|UNLOGGED)\s+)?SEQUENCE\s", re.I)

@@ -519,6 +519,12 @@ def pg_description(ctx):
     for c in sorted(cat.constraints.values(), key=lambda c: c.oid):
         if c.comment:
             out.append((c.oid, PG_CONSTRAINT, 0, c.comment))
+    for ut in sorted(cat.user_types.values(), key=lambda u: u.oid):  # COMMENT ON TYPE / DOMAIN
+        if ut.comment:
+            out.append((ut.oid, 1247, 0, ut.comment))
+        for c in ut.checks:
+            if c.comment:
+                out.append((c.oid, PG_CONSTRAINT, 0, c.comment))
     return out
 
 
@@ -585,7 +591,9 @@ def pg_depend(ctx):
                 out.append((PG_CONSTRAINT, c.oid, 0, PG_CLASS, idx, 0, "n"))
             for a in c.ref_columns:
                 out.append((PG_CONSTRAINT, c.oid, 0, PG_CLASS, c.ref_table, a, "n"))
-    return out
+    from .usertypes import user_type_depends
+
+    return out + user_type_depends(cat)
 
 
 REWRITE_BASE = 0x60000000

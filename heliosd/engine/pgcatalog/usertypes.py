@@ -235,3 +235,35 @@ def domains(ctx):
                       domain_default=domain_default_text(ctx, cat, ut), udt_catalog=db,
                       udt_schema=bns.name if bns else "pg_catalog", udt_name=t.name, dtd_identifier="1"))
     return out
+
+
+def user_type_depends(cat) -> list:
+    """pg_depend rows of user types, as PostgreSQL records them: array type -> element ('i'),
+    composite type <-> its pg_class row, domain -> base type, composite attribute / table column ->
+    its type ('n'), domain CHECK -> domain ('a')."""
+    PG_TYPE, PG_CLASS, PG_CONSTRAINT = 1247, 1259, 2606
+    out = []
+    user = set(cat.user_types) | {u.array_oid for u in cat.user_types.values() if u.array_oid}
+
+    def is_user(oid):
+        return oid in user or oid >= 16384
+
+    for ut in sorted(cat.user_types.values(), key=lambda u: u.oid):
+        if ut.array_oid:
+            out.append((PG_TYPE, ut.array_oid, 0, PG_TYPE, ut.oid, 0, "i"))
+        if ut.kind == "c":
+            out.append((PG_CLASS, ut.relid, 0, PG_TYPE, ut.oid, 0, "i"))
+            out.append((PG_TYPE, ut.oid, 0, PG_CLASS, ut.relid, 0, "i"))
+            for f in ut.fields:
+                if not f.dropped and is_user(f.type_oid):
+                    out.append((PG_CLASS, ut.relid, f.attnum, PG_TYPE, f.type_oid, 0, "n"))
+        if ut.kind == "d":
+            if is_user(ut.base_oid):
+                out.append((PG_TYPE, ut.oid, 0, PG_TYPE, ut.base_oid, 0, "n"))
+            for c in ut.checks:
+                out.append((PG_CONSTRAINT, c.oid, 0, PG_TYPE, ut.oid, 0, "a"))
+    for r in sorted(cat.relations.values(), key=lambda r: r.oid):
+        for c in r.columns:
+            if not c.dropped and c.type_oid in user:
+                out.append((PG_CLASS, r.oid, c.attnum, PG_TYPE, c.type_oid, 0, "n"))
+    return out

@@ -279,6 +279,10 @@ _f("pg_get_serial_sequence", [T.TEXT, T.TEXT], T.TEXT, pg_get_serial_sequence)
 def pg_table_is_visible(oid):
     cat = _cat()
     rel = cat.relations.get(oid)
+    if rel is None and cat.user_types:
+        for ut in cat.user_types.values():  # a composite type's pg_class row (relkind 'c')
+            if ut.relid == oid:
+                return _user_type_visible(cat, ut)
     if rel is None:
         _n, by_oid = NM._system_relations()
         sysrel = by_oid.get(oid)
@@ -288,7 +292,22 @@ def pg_table_is_visible(oid):
     return NM.relation_visible(cat, rel)
 
 
+def _user_type_visible(cat, ut):
+    hit = cat.find_type(ut.name, None, NM._effective_path(NM.search_path()))
+    return hit is not None and hit[0].oid == ut.oid and not hit[1]
+
+
 def pg_type_is_visible(oid):
+    cat = _cat()
+    if cat.user_types:
+        ut = cat.user_types.get(oid)
+        if ut is None:
+            ut = next((u for u in cat.user_types.values() if u.array_oid == oid), None)
+            if ut is not None:
+                hit = cat.find_type("_" + ut.name, None, NM._effective_path(NM.search_path()))
+                return hit is not None and hit[0].oid == ut.oid
+        if ut is not None:
+            return _user_type_visible(cat, ut)
     try:
         t = T.by_oid(oid)
         return t.namespace == 11 or t.namespace in (2200,)
