@@ -37,6 +37,7 @@ class InsertOp(Op):
         self.store = store
         self.returning_fn = returning_fn
         self.conflict = conflict  # ConflictSpec or None
+        self.returning_xmax = False  # append the xmax system column to rows given to RETURNING
         self.label = label or f"Insert on {store.rel.name}"
 
     def run(self, ctx):
@@ -46,6 +47,7 @@ class InsertOp(Op):
         ret = self.returning_fn
         o = ctx.outer
         conflict = self.conflict
+        xmax = self.returning_xmax
         for b in self.children[0].run(ctx):
             out = []
             for row in b:
@@ -60,14 +62,14 @@ class InsertOp(Op):
                         if res_row is not None:
                             ctx.processed += 1
                             if ret is not None:
-                                out.append(ret(res_row, o))
+                                out.append(ret(res_row + (int(txn.txid),), o) if xmax else ret(res_row, o))
                         continue
                 if store.generated:
                     row = store.apply_generated(row)
                 store.insert(txn, bid, row, ctx)
                 ctx.processed += 1
                 if ret is not None:
-                    out.append(ret(row, o))
+                    out.append(ret(row + (0,), o) if xmax else ret(row, o))
             yield out
 
 

@@ -330,6 +330,7 @@ class ModifyTable(Node):
         self.old_offset = 0
         self.key_index = None
         self.on_conflict = None
+        self.returning_xmax = False  # INSERT RETURNING reads xmax: rows get it appended
         self.insert_exprs = None
         self.recheck = None  # READ COMMITTED: predicate re-checked on the newest row version
         self.target_alias = None

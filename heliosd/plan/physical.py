@@ -665,7 +665,9 @@ class Lowerer:
                 set_fn = self.compile_many(oc["set"]) if oc.get("set") is not None else None
                 where_fn = self.compile(oc["where"], filter=True) if oc.get("where") is not None else None
                 conflict = ConflictSpec(oc["arbiters"], oc["action"], set_fn, where_fn)
-            return D.InsertOp(n.store, child, ret, conflict)
+            op = D.InsertOp(n.store, child, ret, conflict)
+            op.returning_xmax = n.returning_xmax
+            return op
         recheck = self.compile(_and(n.recheck), filter=True) if n.recheck else None
         if n.kind == "update":
             return D.UpdateOp(n.store, child, self.compile_many(n.set_exprs), ret, recheck)

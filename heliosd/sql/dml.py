@@ -398,7 +398,18 @@ def analyze_insert(an: Analyzer, node: exp.Insert) -> DmlStatement:
     conflict = node.args.get("conflict")
     if conflict is not None:
         mt.on_conflict = _on_conflict(an, conflict, rel, store, scope, live, alias)
+    # RETURNING may read the system column xmax (the upsert idiom "xmax = 0 AS inserted"):
+    # 0 for an inserted row, the transaction id for a row ON CONFLICT DO UPDATE changed
+    it = scope.items[0]
+    it.names = it.names + ["\x00xmax"]
+    it.types = it.types + [T.XID]
+    it.typmods = it.typmods + [-1]
+    it.attnums = it.attnums + [0]
     mt.returning, cols = _returning(an, node, scope, rel)
+    if mt.returning is not None:
+        xpos = len(live)
+        mt.returning_xmax = any(isinstance(n, E.ColRef) and n.index == xpos
+                                for e in mt.returning for n in E.walk(e))
     return DmlStatement("insert", mt, cols, "INSERT")
 
 

@@ -63,6 +63,15 @@ def _bytestring(an, node, scope):
     return E.Const(node.this, T.UNKNOWN)
 
 
+def _concat(an, node, scope):
+    """sqlglot's Concat only comes from string constants separated by a newline
+    ('a'\n'b', SQL's continuation syntax: one constant 'ab'); concat() calls are Anonymous."""
+    parts = node.expressions
+    if parts and all(isinstance(p, exp.Literal) and p.is_string for p in parts):
+        return E.Const("".join(p.this for p in parts), T.UNKNOWN)
+    raise PgError("unsupported expression: " + node.sql(dialect="postgres"), errcodes.FEATURE_NOT_SUPPORTED)
+
+
 def _unicode_string(an, node, scope):
     s = node.this
     esc = node.args.get("escape")
@@ -242,7 +251,7 @@ def _shift_outer(e: E.Expr, depth: int) -> E.Expr:
 
 
 # system columns a range item may carry as hidden "\x00<name>" columns (catalog relations: tableoid)
-_SYSTEM_COLUMNS = frozenset({"tableoid"})
+_SYSTEM_COLUMNS = frozenset({"tableoid", "xmax"})
 
 
 def _lookup(scope: Scope, name: str, qual: str | None, node):
@@ -277,6 +286,9 @@ def _lookup(scope: Scope, name: str, qual: str | None, node):
 
 
 def _column(an, node: exp.Column, scope):
+    if isinstance(node.this, exp.Star) and node.args.get("table") is not None and not node.args.get("db"):
+        # t.* outside a select list (count(t.*), row(t.*), f(t.*)): the whole-row value of t
+        return _column(an, exp.Column(this=node.args["table"].copy()), scope)
     if isinstance(node.this, exp.Star):
         raise PgError("row expansion via \"*\" is not supported here", errcodes.FEATURE_NOT_SUPPORTED,
                       position=_pos(node))
@@ -307,7 +319,8 @@ def _column(an, node: exp.Column, scope):
                 if it is not None:
                     items = [E.ColRef(it.offset + i, it.types[i], it.typmods[i], n) for i, n in enumerate(it.names)
                              if not n.startswith("\x00")]
-                    return E.RowExpr(items, T.RECORD, names=[n for n in it.names if not n.startswith("\x00")])
+                    return E.RowExpr(items, T.RECORD, names=[n for n in it.names if not n.startswith("\x00")],
+                                     nullable=bool(it.nullable))
                 s = s.parent
         raise
 
@@ -1394,6 +1407,7 @@ _HANDLERS = {
     exp.SimilarTo: _similar,
     exp.ByteString: _bytestring,
     exp.RawString: _bytestring,  # $$dollar-quoted$$: a string literal of unknown type
+    exp.Concat: _concat,  # 'a'<newline>'b
     exp.UnicodeString: _unicode_string,
     exp.Greatest: _greatest_least("greatest"),
     exp.Least: _greatest_least("least"),

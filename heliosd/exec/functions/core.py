@@ -93,6 +93,11 @@ def _register_comparisons():
         for b in (T.FLOAT4, T.FLOAT8):
             for sym in _CMP:
                 op(sym, a, b, T.BOOL, _float_cmp(sym))
+    # xid: equality only, also against integer (RETURNING xmax = 0)
+    for sym in ("=", "<>"):
+        py = _CMP[sym]
+        op(sym, T.XID, T.XID, T.BOOL, template="({0} %s {1})" % py, filter_safe=True)
+        op(sym, T.XID, T.INT4, T.BOOL, template="({0} %s {1})" % py, filter_safe=True)
     # name vs text (PostgreSQL has these cross-type operators)
     for sym, py in _CMP.items():
         op(sym, T.NAME, T.TEXT, T.BOOL, template="({0} %s {1})" % py, filter_safe=True)
