@@ -375,7 +375,7 @@ def _space_params(sql: str) -> str:
             i = j
             continue
         tok = m.group()
-        if kind == "param" and prev and not prev.isspace() and prev not in "(":
+        if kind == "param" and prev and not prev.isspace():
             out.append(" ")
             changed = True
         if kind == "word" and tok.lower() in _OBJECT_IDENTIFIER_TYPES and prev_tok == "::":
