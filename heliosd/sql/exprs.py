@@ -383,7 +383,7 @@ def make_op(an, sym: str, args: list[E.Expr], position=None) -> E.Expr:
     types = [a.type for a in args]
     if sym in ("=", "<>") and len(args) == 2 and all(t.is_array or t is T.UNKNOWN for t in types) and \
             any(t.is_array for t in types):
-        return _array_compare(an, sym, args)
+        return _array_compare(an, sym, args, position)
     if sym in ("=", "<>", "<", "<=", ">", ">=") and len(args) == 2 and \
             all(isinstance(a, E.RowExpr) for a in args):
         return _row_compare(an, sym, args, position)
@@ -450,6 +450,8 @@ def _json_path_arg(path):
         v = k.this
         if isinstance(v, exp.Expression):
             return v
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            return number_const(str(v))  # jsonb -> 1.5: a numeric, which no -> operator takes
         return E.Const(str(v), T.UNKNOWN)
     if isinstance(k, exp.JSONPathSubscript):
         v = k.this
@@ -571,6 +573,10 @@ def _not(an, node: exp.Not, scope):
     return E.Not(e, T.BOOL)
 
 
+_NORMALIZED_FORMS = {"NORMALIZED": "NFC", "NORMALIZED_NFC": "NFC", "NORMALIZED_NFD": "NFD",
+                     "NORMALIZED_NFKC": "NFKC", "NORMALIZED_NFKD": "NFKD"}
+
+
 def _is(an, node: exp.Is, scope):
     left = analyze_expr(an, node.this, scope)
     right = node.expression
@@ -588,6 +594,11 @@ def _is(an, node: exp.Is, scope):
             isinstance(right, exp.Column) and ident(right) == "unknown":
         left = _to_bool(an, left, "IS UNKNOWN", node)
         return E.BoolTest(left, None, neg, T.BOOL)
+    if isinstance(right, exp.Column) and not right.this.quoted and not right.table and \
+            right.name.upper() in _NORMALIZED_FORMS:
+        # x IS [NOT] [NFC|NFD|NFKC|NFKD] NORMALIZED (the parser spells the form NORMALIZED_NFD)
+        form = _NORMALIZED_FORMS[right.name.upper()]
+        return call_function(an, "is_normalized", [left, E.Const(form, T.UNKNOWN)], scope, node)
     if isinstance(right, exp.Var) and right.this.upper() in ("DOCUMENT",):
         raise PgError("IS DOCUMENT is not supported", errcodes.FEATURE_NOT_SUPPORTED)
     # IS [NOT] DISTINCT FROM parsed as Is in some forms
@@ -731,13 +742,26 @@ def _flatten(arr):
             yield v
 
 
-def _array_compare(an, sym, args):
+def _array_compare(an, sym, args, position=None):
     a, b = args
     if a.type is T.UNKNOWN:
         a = R.coerce(a, b.type)
     if b.type is T.UNKNOWN:
         b = R.coerce(b, a.type)
-    fn = (lambda x, y: x == y) if sym == "=" else (lambda x, y: x != y)
+    if a.type is not b.type:
+        # anyarray = anyarray: both sides must be the same array type (integer[] = text[] is 42883)
+        raise R._no_match("operator", sym, [a.type, b.type], position)
+    from ..exec.functions._common import sort_key
+
+    key = sort_key(a.type)  # the element type's equality (numeric NaN, bpchar blanks, ...)
+    if key is None:
+        fn = (lambda x, y: x == y) if sym == "=" else (lambda x, y: x != y)
+    elif sym == "=":
+        def fn(x, y, key=key):
+            return key(x) == key(y)
+    else:
+        def fn(x, y, key=key):
+            return key(x) != key(y)
     return E.Call(F.Function(sym, [a.type, b.type], T.BOOL, fn), [a, b], T.BOOL)
 
 
@@ -1123,6 +1147,8 @@ def _cast(an, node: exp.Cast, scope):
     from .types_sql import datatype_to_type
 
     target, typmod = datatype_to_type(node.args["to"])
+    if isinstance(node.this, exp.Array) and not node.this.expressions and target.is_array:
+        return E.Const([], target, typmod)  # ARRAY[]::int[]: the cast gives the empty array its type
     inner = analyze_expr(an, node.this, scope)
     if isinstance(inner, E.Const) and inner.type is T.UNKNOWN and isinstance(node.this, exp.Literal):
         return R.coerce(inner, target, typmod, "explicit", _pos(node))

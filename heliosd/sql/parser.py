@@ -58,6 +58,14 @@ from sqlglot.tokens import TokenType as _TT  # noqa: E402
 # the interval's typmod as in PostgreSQL (an impossible pattern: nothing is split)
 exp.INTERVAL_STRING_RE = re.compile(r"(?!)(.)(.)")
 
+# jsonb -> x / ->> x: keep the right operand as written (sqlglot turns it into a JSON path and
+# loses whether 1.5 was a number or a string)
+Postgres.Parser.JSON_OPERATORS = {
+    **Postgres.Parser.JSON_OPERATORS,
+    _TT.ARROW: lambda self, this, path: exp.JSONExtract(this=this, expression=path),
+    _TT.DARROW: lambda self, this, path: exp.JSONExtractScalar(this=this, expression=path),
+}
+
 Postgres.Parser.PLACEHOLDER_PARSERS = {**Postgres.Parser.PLACEHOLDER_PARSERS,
                                        _TT.PARAMETER: _parse_parameter_or_abs}
 
@@ -176,6 +184,8 @@ def parse_sql(sql: str):
     overriding = None
     if _OVERRIDING.search(sql):
         sql, overriding = _cut_overriding(sql)
+    if "ORMALIZED" in sql.upper():
+        sql = _spell_normalized(sql)
     if "'" in sql and ("::" in sql or "[" in sql or "nterval" in sql or "NTERVAL" in sql):
         sql = _paren_typed_literals(sql)
     if "<<=" in sql or ">>=" in sql:
@@ -244,6 +254,32 @@ def _cut_overriding(sql: str):
 _OBJECT_IDENTIFIER_TYPES = {"oid", "regclass", "regcollation", "regconfig", "regdictionary", "regnamespace",
                             "regoper", "regoperator", "regproc", "regprocedure", "regrole", "regtype"}
 _ARRAY_SUFFIX = re.compile(r"\s*\[\s*\]")
+
+
+def _spell_normalized(sql: str) -> str:
+    """``x IS [NOT] NFD NORMALIZED``: sqlglot has no normal-form syntax; spell the form and
+    NORMALIZED as one word (``IS NORMALIZED_NFD``), which the analyzer turns into
+    is_normalized(x, 'NFD')."""
+    from .lexer import tokens
+
+    try:
+        toks = list(tokens(sql))
+    except PgError:
+        return sql
+    out = []
+    last = 0
+    for i in range(1, len(toks) - 1):
+        k, t, p = toks[i]
+        nk, nt, np_ = toks[i + 1]
+        if k == "word" and t.upper() in ("NFC", "NFD", "NFKC", "NFKD") and nk == "word" and \
+                nt.upper() == "NORMALIZED" and toks[i - 1][1].upper() in ("IS", "NOT"):
+            out.append(sql[last:p])
+            out.append("NORMALIZED_" + t.upper())
+            last = np_ + len(nt)
+    if not out:
+        return sql
+    out.append(sql[last:])
+    return "".join(out)
 
 
 _INTERVAL_FIELDS = {"year", "month", "day", "hour", "minute", "second"}

@@ -90,7 +90,7 @@ def datatype_info(dt):
         pgname = base.lower()
     if sqlname == "DOUBLE":
         pgname = "float8"
-    if sqlname == "FLOAT" and params:
+    if sqlname in ("FLOAT", "DOUBLE") and params:  # sqlglot reads float(p) as DOUBLE(p)
         p = params[0]
         pgname = "float4" if p <= 24 else "float8"
         if p < 1:

@@ -576,6 +576,42 @@ def _utf8(s):
     return s.encode("utf-8", "surrogatepass")
 
 
+def _byte_index(b: bytes, n: int, bits: bool = False) -> None:
+    hi = len(b) * (8 if bits else 1) - 1
+    if n < 0 or n > hi:
+        raise PgError(f"index {n} out of valid range, 0..{hi}", errcodes.ARRAY_SUBSCRIPT_ERROR)
+
+
+def get_byte(b, n):
+    _byte_index(b, n)
+    return b[n]
+
+
+def set_byte(b, n, v):
+    _byte_index(b, n)
+    return b[:n] + bytes([v & 0xFF]) + b[n + 1:]
+
+
+def get_bit(b, n):
+    _byte_index(b, n, True)
+    return (b[n // 8] >> (n % 8)) & 1
+
+
+def set_bit(b, n, v):
+    _byte_index(b, n, True)
+    if v not in (0, 1):
+        raise PgError("new bit must be 0 or 1", errcodes.INVALID_PARAMETER_VALUE)
+    i, m = n // 8, 1 << (n % 8)
+    x = (b[i] | m) if v else (b[i] & ~m)
+    return b[:i] + bytes([x]) + b[i + 1:]
+
+
+_f("get_byte", [B, T.INT4], T.INT4, get_byte)
+_f("set_byte", [B, T.INT4, T.INT4], B, set_byte)
+_f("get_bit", [B, T.INT8], T.INT4, get_bit)
+_f("set_bit", [B, T.INT8, T.INT4], B, set_bit)
+_f("bit_count", [B], T.INT8, lambda b: sum(bin(x).count("1") for x in b))
+
 _f("md5", [TX], TX, lambda s: hashlib.md5(_utf8(s)).hexdigest())
 _f("md5", [B], TX, lambda b: hashlib.md5(b).hexdigest())
 for _n in ("sha224", "sha256", "sha384", "sha512"):
