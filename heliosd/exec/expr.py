@@ -439,6 +439,39 @@ def uses_outer(e: Expr) -> bool:
 # ----------------------------------------------------------------- compiler
 
 
+def _runtime_constant(e: Expr) -> bool:
+    """The same value for every row of one execution: no column, outer reference, subquery,
+    aggregate, window or opaque function below, and no volatile call (now(), parameters and
+    stable functions are fine)."""
+    for n in walk(e):
+        if isinstance(n, (ColRef, OuterRef, SubPlan, AggRef, WindowRef, Func)):
+            return False
+        if isinstance(n, Call) and n.fn.volatility == "v":
+            return False
+    return True
+
+
+class _OnceCell:
+    """The value of a runtime-constant subexpression for one execution (the ExecContext it
+    was computed under): ``created_at > now() - interval '1 day'`` computes the bound once,
+    not per row.  Plans are shared between sessions; another execution just recomputes."""
+
+    __slots__ = ("c", "v")
+
+    def __init__(self):
+        self.c = _NO_CTX
+        self.v = None
+
+    def set(self, ctx, v):
+        if ctx is not None:
+            self.c = ctx
+            self.v = v
+        return v
+
+
+_NO_CTX = object()
+
+
 class _Gen:
     def __init__(self):
         self.env: dict[str, Any] = {}
@@ -446,6 +479,7 @@ class _Gen:
         self.uses_params = False
         self.uses_outer = False
         self.subplans: list[SubPlan] = []
+        self.hoisting = False
 
     def bind(self, obj, prefix="k") -> str:
         name = f"_{prefix}{next(self.counter)}"
@@ -458,6 +492,17 @@ class _Gen:
     # value context
     def v(self, e: Expr) -> str:
         t = type(e)
+        if (t is Call or t is Cast) and not self.hoisting and _runtime_constant(e):
+            from . import runtime
+
+            self.hoisting = True
+            try:
+                body = self.v(e)
+            finally:
+                self.hoisting = False
+            h = self.bind(_OnceCell(), "h")
+            rs = self.bind(runtime.state, "rs")
+            return f"({h}.v if {h}.c is {rs}.ctx else {h}.set({rs}.ctx, {body}))"
         if t is ColRef:
             return f"r[{e.index}]"
         if t is Const:
