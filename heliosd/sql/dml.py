@@ -557,6 +557,9 @@ def _assign(an, eq, rel, scope, sets):
             return
         raise PgError("source for a multiple-column UPDATE item must be a sub-SELECT or ROW() expression",
                       errcodes.SYNTAX_ERROR)
+    if isinstance(left, exp.Bracket):
+        _set_subscript(an, left, right, rel, scope, sets)
+        return
     if isinstance(left, exp.Column):
         name = ident(left.this)
         if left.args.get("table") and ident(left.args["table"]) not in (rel.name,):
@@ -565,6 +568,27 @@ def _assign(an, eq, rel, scope, sets):
     else:
         name = ident(left)
     _set_one(an, name, right, rel, scope, sets, _pos(left))
+
+
+def _set_subscript(an, left, right, rel, scope, sets):
+    """SET a[i] = x, a[i:j] = arr, j['k'] = v (several may target one column: they compose)."""
+    from .exprs import subscript_assignment
+
+    inner = left
+    while isinstance(inner, exp.Bracket):
+        inner = inner.this
+    name = ident(inner.this) if isinstance(inner, exp.Column) else ident(inner)
+    col = rel.column(name)
+    if col is None:
+        raise PgError(f'column "{name}" of relation "{rel.name}" does not exist', errcodes.UNDEFINED_COLUMN,
+                      position=_pos(inner))
+    prev = sets.get(col.attnum)
+    if prev is not None and getattr(prev, "name", None) != "subscript assignment":
+        raise PgError(f'multiple assignments to same column "{name}"', errcodes.SYNTAX_ERROR)
+    if col.generated or col.identity == "a":
+        _set_one(an, name, right, rel, scope, {})  # raises PostgreSQL's error for the column
+    base = prev if prev is not None else an.expr(exp.Column(this=exp.to_identifier(name)), scope)
+    sets[col.attnum] = subscript_assignment(an, left, right, col, base, scope)
 
 
 def _set_one(an, name, right, rel, scope, sets, position=None):

@@ -1486,3 +1486,177 @@ for _name in ("Localtimestamp", "Localtime", "CurrentSchema", "SessionUser"):
                                    .replace("SESSIONUSER", "SESSION_USER"))
 
 _BASE_HANDLERS: list = []
+
+
+# ----------------------------------------------------------------- subscript assignment
+
+
+def subscript_assignment(an, left: exp.Bracket, right, col, base: E.Expr, scope) -> E.Expr:
+    """``UPDATE t SET a[i] = x`` / ``a[i:j] = arr`` / ``j['k'] = v``: the column's new value
+    from ``base`` (its current value, or an earlier assignment to the same column).
+    Element assignment extends a one-dimensional array with NULLs; a NULL array is empty."""
+    levels = [left.expressions]
+    inner = left.this
+    while isinstance(inner, exp.Bracket):
+        levels.append(inner.expressions)
+        inner = inner.this
+    levels.reverse()
+    idxs = [ix for lv in levels for ix in lv]
+    t = col.type
+    if t is T.JSONB:
+        keys = []
+        for ix in idxs:
+            if isinstance(ix, exp.Slice):
+                raise PgError("jsonb subscript does not support slices", errcodes.DATATYPE_MISMATCH)
+            ie = analyze_expr(an, ix, scope)
+            if isinstance(ix, exp.Literal) and not ix.is_string:
+                ie = E.Const(int(ix.this) + 1, T.INT4)
+            elif ie.type is T.UNKNOWN:
+                ie = R.coerce(ie, T.TEXT)
+            elif ie.type not in (T.TEXT, T.INT4):
+                ie = R.coerce(ie, T.INT4) if ie.type.category == "N" else R.coerce(ie, T.TEXT)
+            keys.append(ie)
+        val = R.coerce(analyze_expr(an, right, scope), T.JSONB, -1, "assignment", _pos(right))
+        return E.Func(_jsonb_assign, [base, val, *keys], T.JSONB, name="subscript assignment")
+    if not t.is_array or t.oid in (22, 30):
+        raise PgError(f'cannot subscript type {R.type_name(t)} because it does not support subscripting',
+                      errcodes.DATATYPE_MISMATCH, position=_pos(left))
+    et = t.elem
+    slices = [isinstance(ix, exp.Slice) for ix in idxs]
+    args = [base]
+    for ix in idxs:
+        if isinstance(ix, exp.Slice):
+            args.append(_index_expr(an, ix.this, scope) if ix.this is not None else E.Const(None, T.INT4))
+            args.append(_index_expr(an, ix.expression, scope) if ix.expression is not None
+                        else E.Const(None, T.INT4))
+        else:
+            args.append(_index_expr(an, ix, scope))
+    rv = analyze_expr(an, right, scope)
+    if any(slices):
+        val = R.coerce(rv, t, col.typmod, "assignment", _pos(right))
+    else:
+        val = R.coerce(rv, et, col.typmod, "assignment", _pos(right))
+    args.append(val)
+    return E.Func(_mk_subscript_assign(slices), args, t, col.typmod, name="subscript assignment")
+
+
+def _jsonb_assign(j, val, *keys):
+    for k in keys:
+        if k is None:
+            raise PgError("jsonb subscript in assignment must not be null", errcodes.NULL_VALUE_NOT_ALLOWED)
+    if j is T.JSON_NULL:
+        j = None
+    if val is None or val is T.JSON_NULL:
+        val = None  # a JSON null inside the document
+    r = _jsonb_put(j, list(keys), val)
+    return T.JSON_NULL if r is None else r
+
+
+def _jsonb_put(cur, keys, val):
+    """Set cur[keys...] = val, creating missing levels (objects for text keys, arrays for
+    integers) and padding arrays with nulls, as jsonb subscript assignment does."""
+    if not keys:
+        return val
+    k = keys[0]
+    if cur is None:
+        cur = [] if isinstance(k, int) else {}
+    if isinstance(cur, dict):
+        key = str(k)
+        out = dict(cur)
+        out[key] = _jsonb_put(cur.get(key), keys[1:], val)
+        return out
+    if isinstance(cur, list):
+        if not isinstance(k, int):
+            try:
+                k = int(k)
+            except ValueError:
+                raise PgError(f'path element at position 1 is not an integer: "{k}"',
+                              errcodes.INVALID_TEXT_REPRESENTATION) from None
+        out = list(cur)
+        if k < 0:
+            k += len(out)
+            if k < 0:
+                raise PgError("path element at position 1 is out of range: %d" % (k - len(out)),
+                              errcodes.INVALID_PARAMETER_VALUE)
+        if k >= len(out):
+            out.extend([None] * (k + 1 - len(out)))
+        out[k] = _jsonb_put(out[k], keys[1:], val)
+        return out
+    raise PgError("cannot replace existing key", errcodes.INVALID_PARAMETER_VALUE,
+                  detail="The path assumes key is a composite object, but it is a scalar value.")
+
+
+def _mk_subscript_assign(slices):
+    nsub = len(slices)
+
+    def assign(arr, *args):
+        ix, val = args[:-1], args[-1]
+        if arr is None:
+            arr = []
+        pos = 0
+        bounds = []
+        for is_sl in slices:
+            if is_sl:
+                lo, hi = ix[pos], ix[pos + 1]
+                pos += 2
+            else:
+                lo = hi = ix[pos]
+                pos += 1
+                if lo is None:
+                    raise PgError("array subscript in assignment must not be null", errcodes.NULL_VALUE_NOT_ALLOWED)
+            bounds.append((lo, hi))
+        ndim = _ndim(arr, False) if arr else nsub
+        if arr and ndim != nsub:
+            raise PgError("wrong number of array subscripts", errcodes.ARRAY_SUBSCRIPT_ERROR)
+        if not any(slices):
+            if nsub == 1:
+                i = bounds[0][0]
+                if i < 1 and arr or i != 1 and not arr:
+                    raise PgError("array lower bounds other than 1 are not supported",
+                                  errcodes.FEATURE_NOT_SUPPORTED)
+                out = list(arr)
+                if i > len(out):
+                    out.extend([None] * (i - len(out)))
+                out[i - 1] = val
+                return out
+            if not arr:
+                raise PgError("array lower bounds other than 1 are not supported", errcodes.FEATURE_NOT_SUPPORTED)
+            out = _deep_copy(arr)
+            cur = out
+            for k, (i, _h) in enumerate(bounds):
+                if i < 1 or i > len(cur):
+                    raise PgError("array subscript out of range", errcodes.ARRAY_SUBSCRIPT_ERROR)
+                if k == nsub - 1:
+                    cur[i - 1] = val
+                else:
+                    cur = cur[i - 1]
+            return out
+        if nsub != 1:
+            raise PgError("slice assignment to a multidimensional array is not supported",
+                          errcodes.FEATURE_NOT_SUPPORTED)
+        lo, hi = bounds[0]
+        src = list(val) if val is not None else None
+        if src is None:
+            return arr  # assigning NULL to a slice leaves the array unchanged
+        lo = 1 if lo is None else lo
+        hi = (len(arr) if arr else lo + len(src) - 1) if hi is None else hi
+        if lo < 1 or (not arr and lo != 1):
+            raise PgError("array lower bounds other than 1 are not supported", errcodes.FEATURE_NOT_SUPPORTED)
+        if hi < lo:
+            raise PgError("upper bound cannot be less than lower bound", errcodes.ARRAY_SUBSCRIPT_ERROR)
+        n = hi - lo + 1
+        if len(src) < n:
+            raise PgError("source array too small", errcodes.ARRAY_SUBSCRIPT_ERROR)
+        out = list(arr)
+        if hi > len(out):
+            if lo > len(out) + 1:
+                out.extend([None] * (lo - 1 - len(out)))
+            out.extend([None] * (hi - len(out)))
+        out[lo - 1:hi] = src[:n]
+        return out
+
+    return assign
+
+
+def _deep_copy(a):
+    return [_deep_copy(x) if isinstance(x, list) else x for x in a]
