@@ -235,6 +235,12 @@ def _view_updatable(ctx, cat, rel) -> bool:
 def _col_row(mk, ctx, cat, db, schema, rel, c, updatable):
     t = _type_of(c.type_oid)
     tm = c.typmod
+    dom = None
+    if t is not None and t.typtype == "d":  # a domain column shows its base type and the domain
+        dom = t
+        if tm == -1 and t.extra:
+            tm = t.extra["typmod"]
+        t = t.base
     default = None
     if c.default is not None and not c.generated:
         from ._text import default_text
@@ -257,7 +263,11 @@ def _col_row(mk, ctx, cat, db, schema, rel, c, updatable):
               numeric_precision_radix=_numeric_radix(t) if t is not None else None,
               numeric_scale=_numeric_scale(t, tm) if t is not None else None,
               datetime_precision=_datetime_precision(t, tm) if t is not None else None,
-              udt_catalog=db, udt_schema="pg_catalog" if t is not None else schema,
+              udt_catalog=db, udt_schema=(_ns(cat, t.namespace) if t.namespace != 11 else "pg_catalog")
+              if t is not None else schema,
+              domain_catalog=db if dom is not None else None,
+              domain_schema=_ns(cat, dom.namespace) if dom is not None else None,
+              domain_name=dom.name if dom is not None else None,
               udt_name=t.name if t is not None else None, dtd_identifier=str(c.attnum), is_self_referencing=NO,
               is_identity=YES if ident else NO,
               identity_generation={"a": "ALWAYS", "d": "BY DEFAULT"}.get(ident),

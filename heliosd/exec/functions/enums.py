@@ -89,3 +89,10 @@ _f = register("enum_range", ["anyenum"], lambda at: at[0].array, None, strict=Fa
 _f.binder = _range1_bind
 _f = register("enum_range", ["anyenum", "anyenum"], lambda at: at[0].array, None, strict=False, volatility="s")
 _f.binder = _range2_bind
+
+
+# min / max (anyenum): ordered by sort order
+from .aggregates import _Max, _Min, _agg, _minmax_binder  # noqa: E402
+
+_agg("max", ["anyenum"], lambda ts: ts[0], _Max, binder=_minmax_binder(True))
+_agg("min", ["anyenum"], lambda ts: ts[0], _Min, binder=_minmax_binder(False))

@@ -61,6 +61,8 @@ SELECT c.conname, t.typname, pg_get_constraintdef(c.oid), c.convalidated FROM pg
 JOIN pg_type t ON t.oid = c.contypid WHERE t.typname IN ('posint', 'code', 'small_posint') ORDER BY t.typname, c.conname;
 SELECT domain_name, data_type, character_maximum_length, domain_default, udt_name
 FROM information_schema.domains WHERE domain_schema = 'public' ORDER BY domain_name;
+SELECT column_name, data_type, character_maximum_length, udt_schema, udt_name, domain_schema, domain_name
+FROM information_schema.columns WHERE table_name IN ('orders', 'items') ORDER BY table_name, ordinal_position;
 -- errors and DROP
 CREATE DOMAIN posint AS int;
 CREATE DOMAIN bad AS int NULL NOT NULL;

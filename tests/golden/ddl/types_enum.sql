@@ -8,6 +8,7 @@ SELECT name FROM person WHERE current_mood > 'sad' ORDER BY name;
 SELECT name FROM person WHERE current_mood = 'happy' ORDER BY name;
 SELECT name FROM person WHERE current_mood IN ('ok', 'sad') ORDER BY name;
 SELECT min(current_mood::text), count(*) FROM person;
+SELECT min(current_mood)::text, max(current_mood)::text FROM person;
 SELECT current_mood::text, count(*) FROM person GROUP BY current_mood ORDER BY current_mood;
 SELECT 'happy'::mood > 'sad'::mood, 'ok'::mood < 'sad'::mood, 'ok'::mood = 'ok'::mood;
 SELECT 'x'::mood;
