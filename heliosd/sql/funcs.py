@@ -106,6 +106,8 @@ def analyze_call(an, node: exp.Anonymous, scope, schema=None, window=None, agg_f
         from .exprs import _array_ctor
 
         return _array_ctor(an, exp.Array(expressions=[node.expressions[0]]), scope)
+    if node.expressions and isinstance(node.expressions[-1], exp.Variadic):
+        return _variadic_call(an, node, name, scope)
     args, distinct, order, star, named = _split_args(an, node, scope)
     if named:
         args = _named_args(name, args, named, F.lookup_functions(name), node)
@@ -206,6 +208,54 @@ def analyze_call(an, node: exp.Anonymous, scope, schema=None, window=None, agg_f
                       f"FILTER specified, but {name} is not an aggregate function",
                       errcodes.WRONG_OBJECT_TYPE, position=_pos(node))
     return resolve_call(an, name, args, node)
+
+
+def _variadic_call(an, node, name, scope):
+    """``f(a, VARIADIC arr)``: the array's elements are the variadic arguments.  The
+    overload is resolved for the element type; the call spreads the array at run time
+    (a NULL array gives NULL, as PostgreSQL's VARIADIC functions return)."""
+    from .exprs import analyze_expr
+
+    fixed = [analyze_expr(an, x, scope) for x in node.expressions[:-1]]
+    arr = analyze_expr(an, node.expressions[-1].this, scope)
+    cands = [c for c in F.lookup_functions(name) if c.kind == "f" and c.variadic and len(c.args) == len(fixed) + 1]
+    if arr.type is T.UNKNOWN:
+        # '{a,b}': an array of the variadic parameter's type (text for "any")
+        vt = next((c.args[-1] for c in cands if not isinstance(c.args[-1], str)), T.TEXT)
+        arr = R.coerce(arr, vt.array)
+    if not arr.type.is_array:
+        raise PgError("VARIADIC argument must be an array", errcodes.DATATYPE_MISMATCH, position=_pos(node))
+    et = arr.type.elem
+    if not cands:
+        raise PgError(f"function {name}({', '.join([R.type_name(a.type) for a in fixed] + ['VARIADIC ' + R.type_name(arr.type)])}) "
+                      "does not exist", errcodes.UNDEFINED_FUNCTION, position=_pos(node),
+                      hint="No function matches the given name and argument types. "
+                           "You might need to add explicit type casts.")
+    cand, ptypes = R.select_overload(cands, [a.type for a in fixed] + [et], "function", name, _pos(node))
+    pet = ptypes[-1]
+    cfixed = [R.coerce(a, p) for a, p in zip(fixed, ptypes)]
+    carr = R.coerce(arr, pet.array) if pet is not et and pet.array is not None else arr
+    rtype = cand.result_type(ptypes)
+    nfixed = len(cfixed)
+    specs = {}
+
+    def call(*vals, cand=cand, ptypes=ptypes, pet=pet):
+        a = vals[nfixed]
+        if a is None:
+            return None
+        elems = list(a)
+        f = specs.get(len(elems))
+        if f is None:
+            c = F.specialize(cand, list(ptypes[:nfixed]) + [pet] * len(elems), None)
+            f = specs[len(elems)] = c
+        if f.impl is None:
+            raise PgError(f"VARIADIC is not supported for {name}", errcodes.FEATURE_NOT_SUPPORTED)
+        args = list(vals[:nfixed]) + elems
+        if f.strict and any(x is None for x in args):
+            return None
+        return f.impl(*args)
+
+    return E.Func(call, cfixed + [carr], rtype, name=name)
 
 
 def _function_style_cast(name, arg, cands, node):

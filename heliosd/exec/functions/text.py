@@ -57,6 +57,16 @@ from ...errors import PgError
 from . import op, register
 from ._common import text_out
 
+def _output(t):
+    """f(value) -> str: the type's output function (concat, format, array_to_string print
+    with it: true is 't', char(n) keeps its blanks), where a cast to text differs."""
+    if t is T.BOOL:
+        return lambda v: "t" if v else "f"
+    if t is T.BPCHAR:
+        return lambda v: v
+    return text_out(t)
+
+
 TX = T.TEXT
 I4 = T.INT4
 I8 = T.INT8
@@ -164,7 +174,7 @@ op("||", B, B, B, template="({0} + {1})")
 
 
 def _concat_bind(c, argtypes, args):
-    outs = [text_out(t) for t in argtypes]
+    outs = [_output(t) for t in argtypes]
 
     def concat(*vals):
         return "".join(o(v) for o, v in zip(outs, vals) if v is not None)
@@ -173,7 +183,7 @@ def _concat_bind(c, argtypes, args):
 
 
 def _concat_ws_bind(c, argtypes, args):
-    outs = [text_out(t) for t in argtypes[1:]]
+    outs = [_output(t) for t in argtypes[1:]]
 
     def concat_ws(sep, *vals):
         if sep is None:
@@ -533,7 +543,7 @@ def _format_impl(outs, fmt, vals):
 
 
 def _format_bind(c, argtypes, args):
-    outs = [text_out(t) for t in argtypes[1:]]
+    outs = [_output(t) for t in argtypes[1:]]
 
     def fmt(f, *vals):
         if f is None:
@@ -838,7 +848,7 @@ def _flat(v):
 
 def _a2s_bind(c, argtypes, args):
     et = argtypes[0].elem if argtypes[0].is_array else T.TEXT
-    out = text_out(et)
+    out = _output(et)
 
     def a2s(arr, d, null=None):
         if arr is None or d is None:
