@@ -213,6 +213,10 @@ def analyze_create_table(an: Analyzer, node: exp.Create) -> DdlStatement:
                 ctx.notice(f'relation "{tname}" already exists, skipping', "42P07")
                 return "CREATE TABLE"
             raise PgError(f'relation "{tname}" already exists', errcodes.DUPLICATE_TABLE)
+        if (ns.oid, tname) in cat.type_by_name:  # a user-defined type (heliosd.sql.ddl_types)
+            raise PgError(f'type "{tname}" already exists', errcodes.DUPLICATE_OBJECT,
+                          hint="A relation has an associated type of the same name, so you must use a name "
+                               "that doesn't conflict with any existing type.")
         if as_query is not None:
             return _create_table_as(an, ctx, ns, tname, as_query, elems, node)
         cols, table_cons, likes = _collect_columns(an, elems, tname)

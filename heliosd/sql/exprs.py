@@ -385,7 +385,8 @@ def make_op(an, sym: str, args: list[E.Expr], position=None) -> E.Expr:
             any(t.is_array for t in types):
         return _array_compare(an, sym, args, position)
     if sym in ("=", "<>", "<", "<=", ">", ">=") and len(args) == 2 and \
-            all(isinstance(a, E.RowExpr) for a in args):
+            all(isinstance(a, E.RowExpr) and a.type is T.RECORD for a in args):
+        # (ROW(...)::composite values compare with record_eq & co, as in PostgreSQL)
         return _row_compare(an, sym, args, position)
     if not cands:
         raise R._no_match("operator", sym, types, position)
@@ -586,6 +587,13 @@ def _is(an, node: exp.Is, scope):
             # row IS NULL: all fields null; IS NOT NULL: all fields non-null
             tests = [E.NullTest(i, neg, T.BOOL) for i in left.items]
             return E.BoolOp("and", tests, T.BOOL) if len(tests) > 1 else tests[0]
+        if left.type.typtype == "c" and left.type.extra:
+            # a composite value IS NULL when it or all its fields are null, IS NOT NULL when
+            # all its fields are non-null (PostgreSQL's argisrow null test)
+            if neg:
+                return E.Func(lambda v: v is not None and all(x is not None for x in v), [left], T.BOOL,
+                              name="is not null")
+            return E.Func(lambda v: v is None or all(x is None for x in v), [left], T.BOOL, name="is null")
         return E.NullTest(left, neg, T.BOOL)
     if isinstance(right, exp.Boolean):
         left = _to_bool(an, left, "IS TRUE" if right.this else "IS FALSE", node)

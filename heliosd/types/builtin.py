@@ -341,6 +341,14 @@ def _anyarray_out(v) -> str:
 
 
 RECORD.text_out = _record_text_out
+
+
+def _anonymous_record_in(s, typmod=-1, tz=None):
+    from ..errors import PgError
+    raise PgError("input of anonymous composite types is not implemented", "0A000")
+
+
+RECORD.text_in = _anonymous_record_in
 RECORD.binary_out = _record_send
 RECORD.array.text_out = A.make_array_out(_record_text_out)
 ANYARRAY.text_out = _anyarray_out

@@ -686,6 +686,23 @@ def make_coercion(src: PgType, dst: PgType, typmod: int = -1, context="explicit"
         return lambda v, tz=None: chk(f(v, tz))
     if dst.typtype == "c" and dst.extra and src.oid == 2249:
         return _record_to_composite(dst, context)
+    if dst.oid == 2249 and src.typtype == "c":
+        return _identity  # a composite value is a record
+    if dst.is_array and dst.elem is not None and dst.elem.typtype == "d" and dst.elem.extra and \
+            dst.elem.extra.get("check") is not None and src is not dst:
+        # an array of a domain: the element coercion, then the domain's CHECKs on every element
+        ebase = dst.elem.base
+        f = make_coercion(src, ebase.array, typmod, context) if ebase.array is not None else None
+        if f is None:
+            return None
+        chk = dst.elem.extra["check"]
+
+        def each(v, tz=None):
+            v = f(v, tz)
+            _map_nested(v, lambda x, _tz=None: chk(x), tz)
+            return v
+
+        return each
     f = find_cast(src, dst, context)
     if f is None:
         return None

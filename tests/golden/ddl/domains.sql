@@ -27,6 +27,13 @@ INSERT INTO items VALUES (6, 'TOOLONG');
 SELECT id, c FROM items ORDER BY id;
 SELECT 'xy'::code;
 SELECT 'XY'::code, 'XYZ'::code || 'w';
+-- arrays of a domain
+CREATE TABLE darr (id int, a posint[]);
+INSERT INTO darr VALUES (1, '{1,2}'), (2, ARRAY[3]);
+INSERT INTO darr VALUES (3, '{1,-2}');
+INSERT INTO darr VALUES (4, ARRAY[3,-4]);
+SELECT id, a::text FROM darr ORDER BY id;
+DROP TABLE darr;
 -- domain over a domain
 CREATE DOMAIN small_posint AS posint CHECK (VALUE < 100);
 SELECT 50::small_posint;

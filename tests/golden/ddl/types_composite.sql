@@ -19,6 +19,13 @@ SELECT id, p::text FROM shapes WHERE p IS NULL ORDER BY id;
 UPDATE shapes SET p = ROW((p).x + 10, (p).y || '!') WHERE id = 1;
 SELECT id, p::text FROM shapes WHERE id = 1;
 SELECT (p).z FROM shapes;
+SELECT id FROM shapes WHERE p = ROW(2, 'two')::pt;
+SELECT id FROM shapes WHERE p <> ROW(2, 'two')::pt ORDER BY id;
+SELECT id, p::text FROM shapes WHERE p IS NOT NULL ORDER BY p DESC, id;
+SELECT id FROM shapes WHERE p < ROW(3, 'a')::pt ORDER BY id;
+SELECT id FROM shapes WHERE p = '(2,two)';
+SELECT ROW(1, NULL)::pt = ROW(1, NULL)::pt AS composite_eq, ROW(1, NULL) = ROW(1, NULL) AS row_eq;
+SELECT max(p)::text, min(p::text) FROM shapes;
 SELECT p::text FROM shapes WHERE id = 2;
 SELECT pg_typeof(p) FROM shapes WHERE id = 2;
 -- nested composite and arrays of composites

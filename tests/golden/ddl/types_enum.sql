@@ -53,6 +53,7 @@ SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute
 WHERE attrelid = 'person'::regclass AND attnum > 0 ORDER BY attnum;
 -- schemas and errors
 CREATE TYPE mood AS ENUM ('a');
+CREATE TABLE mood (x int);
 CREATE SCHEMA s;
 CREATE TYPE s.color AS ENUM ('red', 'green');
 SELECT 'red'::s.color::text;
