@@ -260,6 +260,9 @@ class FunctionScanOp(Op):
             return
         impl = self.fn.impl
         res = impl(*args)
+        if not self.fn.retset:
+            # a plain function in FROM: one row (a NULL composite is a row of NULLs)
+            res = [res if res is not None or not self.multi else (None,) * self.width]
         batch = []
         i = 0
         pred = self.pred

@@ -10,9 +10,12 @@ Text forms follow PostgreSQL: ``json_build_object`` -> ``{"a" : 1, "b" : 2}``,
 ``json_build_array``/``json_agg`` -> ``[1, 2]``, ``to_json``/``row_to_json``
 compact (``{"a":1}``), jsonb output ``{"a": 1}``.
 
+json[b]_populate_record[set] fill a composite type from a JSON object (strings
+through the field type's input, arrays element by element, nested objects
+into composite fields).
+
 Not implemented: SQL/JSON path (jsonb_path_*, ``@?``, ``@@``),
-jsonb_populate_record*/jsonb_to_record* (need composite types / column
-definition lists).
+jsonb_to_record* (need column definition lists).
 """
 
 from __future__ import annotations
@@ -952,3 +955,105 @@ for _n, _fn, _arg, _vt in (("jsonb_each", jsonb_each, J, J), ("jsonb_each_text",
                            ("json_each", json_each, JS, JS), ("json_each_text", json_each_text, JS, TX)):
     _srf = _f(_n, [_arg], T.RECORD, _fn, retset=True)
     _srf.out_columns = [("key", TX), ("value", _vt)]
+
+
+# ====================================================================== populate_record
+
+
+def _to_sql_value(v, t, typmod, key, tz=None):
+    """A JSON value (jsonb representation, None = JSON null) as a value of SQL type ``t``
+    (populate_record_field: strings through the type's input, arrays element by element,
+    objects into composite fields, jsonb/json kept as documents)."""
+    if v is None or v is NULL:
+        return None
+    if t is J:
+        return v
+    if t is JS:
+        return J.text_out(v)
+    if t.is_array and t.elem is not None:
+        if v.__class__ is list:
+            return [_to_sql_value(x, t.elem, typmod, key, tz) for x in v]
+        if v.__class__ is str:
+            return t.text_in(v, typmod, tz)
+        raise PgError("expected JSON array", errcodes.INVALID_TEXT_REPRESENTATION,
+                      hint=f'See the value of key "{key}".')
+    if t.typtype == "c" and t.extra:
+        if v.__class__ is dict:
+            return _populate_one(t, None, v, "populate_composite", tz)
+        if v.__class__ is str:
+            return t.text_in(v, typmod, tz)
+        raise _err("cannot call populate_composite on " + ("an array" if v.__class__ is list else "a scalar"))
+    s = v if v.__class__ is str else J.text_out(v)
+    val = t.text_in(s, -1, tz)
+    if typmod != -1:
+        lc = T.length_coercion(t, typmod, False)
+        if lc is not None:
+            val = lc(val, tz)
+    return val
+
+
+def _populate_one(rt, base, obj, fname, tz=None):
+    if obj.__class__ is not dict:
+        raise _err("cannot call populate_composite on " + ("an array" if obj.__class__ is list else "a scalar"))
+    fields = rt.extra["fields"]
+    tms = rt.extra.get("typmods") or [-1] * len(fields)
+    out = []
+    for i, ((name, ft), tm) in enumerate(zip(fields, tms)):
+        if name in obj:
+            out.append(_to_sql_value(obj[name], ft, tm, name, tz))
+        else:
+            out.append(base[i] if base is not None else None)
+    return tuple(out)
+
+
+def _first_type(argtypes):
+    return argtypes[0]
+
+
+def _populate_bind(fname, is_set, is_json):
+    def bind(c, argtypes, args):
+        rt = argtypes[0]
+        if rt is T.RECORD:
+            raise PgError(f"could not determine row type for result of {fname}", errcodes.FEATURE_NOT_SUPPORTED,
+                          hint="Provide a non-null record argument, or call the function in the FROM clause "
+                               "using a column definition list.")
+        if rt.typtype != "c" or not rt.extra or "fields" not in rt.extra:
+            raise PgError(f"first argument of {fname} must be a row type", errcodes.DATATYPE_MISMATCH)
+        c.out_columns = [(n, ft) for n, ft in rt.extra["fields"]]
+        from ..runtime import state
+
+        def doc(j):
+            return J.text_in(j) if is_json else j
+
+        if not is_set:
+            def populate(base, j):
+                if j is None:
+                    return None
+                return _populate_one(rt, base, doc(j), fname, state.tz)
+            c.impl = populate
+        else:
+            def populate_set(base, j):
+                if j is None:
+                    return
+                d = doc(j)
+                if d.__class__ is not list:
+                    raise _err(f"cannot call {fname} on a non-array" if not is_json else
+                               f"cannot call {fname} on an object")
+                for x in d:
+                    if x.__class__ is not dict:
+                        raise _err(f"argument of {fname} must be an array of objects")
+                for x in d:
+                    yield _populate_one(rt, base, x, fname, state.tz)
+            c.impl = populate_set
+
+    return bind
+
+
+_f("jsonb_populate_record", ["anyelement", J], _first_type, None, binder=_populate_bind("jsonb_populate_record", False, False),
+   strict=False, volatility="s")
+_f("json_populate_record", ["anyelement", JS], _first_type, None, binder=_populate_bind("json_populate_record", False, True),
+   strict=False, volatility="s")
+_f("jsonb_populate_recordset", ["anyelement", J], _first_type, None,
+   binder=_populate_bind("jsonb_populate_recordset", True, False), strict=False, retset=True, volatility="s")
+_f("json_populate_recordset", ["anyelement", JS], _first_type, None,
+   binder=_populate_bind("json_populate_recordset", True, True), strict=False, retset=True, volatility="s")
