@@ -318,7 +318,12 @@ class Catalog:
         """{oid: PgType} for this catalog's user types (their array types included)."""
         m = self._pgtypes
         if m is None:
-            m = self._pgtypes = type_builder(self) if type_builder is not None and self.user_types else {}
+            self._pgtypes = {}  # while building: a lookup from inside finds nothing instead of recursing
+            try:
+                m = type_builder(self) if type_builder is not None and self.user_types else {}
+            finally:
+                self._pgtypes = None
+            self._pgtypes = m
         return m
 
     def find_type(self, name: str, schema: str | None, search_path) -> UserType | None:

@@ -69,7 +69,8 @@ def build_types(cat: C.Catalog) -> dict:
     building: set = set()
 
     def get(oid):
-        t = T.by_oid(oid, None) if oid not in cat.user_types and oid not in arrays else None
+        # built-in types only: a user type is built here (T.by_oid would consult the scope, i.e. us)
+        t = _BUILTIN.get(oid) if oid not in cat.user_types and oid not in arrays else None
         if t is not None:
             return t
         t = out.get(oid)
@@ -102,7 +103,16 @@ def build_types(cat: C.Catalog) -> dict:
     return out
 
 
+def _no_subqueries(e, what):
+    from ..exec import expr as E
+
+    for n in E.walk(e):
+        if isinstance(n, E.SubPlan):
+            raise PgError(f"cannot use subquery in {what}", errcodes.FEATURE_NOT_SUPPORTED)
+
+
 C.type_builder = build_types
+_BUILTIN = T.core._BY_OID
 
 
 def _build(cat, ut: C.UserType, deps):
@@ -139,6 +149,7 @@ def compile_domain_check(cat, ut: C.UserType, base, sql: str, for_ddl: bool = Fa
         s = Scope()
         s.add(RangeItem("", ["value"], [base], [ut.typmod]))
         e = an.bool_expr(tree.expressions[0], s, "CHECK")
+        _no_subqueries(e, "check constraint")
         f = compile_expr(e)
     finally:
         T.type_scope.reset(token)
@@ -305,13 +316,26 @@ def _array_oid_name(ctx, name) -> int:
     return ctx.oid()
 
 
-def _find_type(ctx, names, missing_ok=False, what="type"):
+def _find_type(ctx, names, missing_ok=False, rowtype=None):
+    """The user type ``names`` denotes.  ``rowtype`` says what to report when the name is a
+    relation's row type instead: 'domain' / 'domain_q' (quoted) / 'enum' / 'alter'."""
     schema, name = _qualname(names)
     cat = ctx.cat
     if schema is not None and cat.namespace(schema) is None:
         raise PgError(f'schema "{schema}" does not exist', errcodes.INVALID_SCHEMA_NAME)
     hit = cat.find_type(name, schema, ctx.search_path)
     if hit is None or hit[1]:
+        rel = cat.find_relation(name, schema, ctx.search_path)
+        if rel is not None and rel.kind != "i" and rowtype is not None:
+            shown = _display(names)
+            if rowtype == "domain":
+                raise PgError(f"{shown} is not a domain", errcodes.WRONG_OBJECT_TYPE)
+            if rowtype == "domain_q":
+                raise PgError(f'"{shown}" is not a domain', errcodes.WRONG_OBJECT_TYPE)
+            if rowtype == "enum":
+                raise PgError(f"{shown} is not an enum", errcodes.WRONG_OBJECT_TYPE)
+            raise PgError(f"{shown} is a table's row type", errcodes.WRONG_OBJECT_TYPE,
+                          hint="Use ALTER TABLE instead.")
         if missing_ok:
             return None
         raise PgError(f'type "{_display(names)}" does not exist', errcodes.UNDEFINED_OBJECT)
@@ -333,7 +357,7 @@ def _own(ut: C.UserType) -> C.UserType:
 
 def _enum_label_ok(label: str) -> None:
     if len(label.encode()) > 63:
-        raise PgError(f'invalid enum label "{label}"', errcodes.INVALID_PARAMETER_VALUE,
+        raise PgError(f'invalid enum label "{label}"', errcodes.INVALID_NAME,
                       detail="Labels must be 63 bytes or less.")
 
 
@@ -570,9 +594,9 @@ def alter_enum(an, node, raw) -> DdlStatement:
     skip = bool(node.get("skipIfNewValExists"))
 
     def run(ctx):
-        ut0 = _find_type(ctx, names)
+        ut0 = _find_type(ctx, names, rowtype="enum")
         if ut0.kind != "e":
-            raise PgError(f'"{_display(names)}" is not an enum', errcodes.WRONG_OBJECT_TYPE)
+            raise PgError(f"{_shown(ut0)} is not an enum", errcodes.WRONG_OBJECT_TYPE)
         ut = _own(ut0)
         labels = list(ut.labels)
         have = {x[0] for x in labels}
@@ -635,9 +659,17 @@ def _object_names(node) -> list[str]:
     return []
 
 
-def _check_kind(ut, names, domain: bool):
+def _check_kind(ut, names, domain: bool, quoted: bool = False):
     if domain and ut.kind != "d":
-        raise PgError(f'"{_display(names)}" is not a domain', errcodes.WRONG_OBJECT_TYPE)
+        if quoted:
+            raise PgError(f'"{_display(names)}" is not a domain', errcodes.WRONG_OBJECT_TYPE)
+        raise PgError(f"{_shown(ut)} is not a domain", errcodes.WRONG_OBJECT_TYPE)
+
+
+def _shown(ut) -> str:
+    """format_type_be: the name, schema-qualified when not visible."""
+    t = T.by_oid(ut.oid, None)
+    return T.format_type(ut.oid, None) if t is not None else ut.name
 
 
 def rename(an, node, raw) -> DdlStatement:
@@ -649,9 +681,12 @@ def rename(an, node, raw) -> DdlStatement:
         raise PgError(f"{tag} ... RENAME of this kind is not supported", errcodes.FEATURE_NOT_SUPPORTED)
 
     def run(ctx):
-        ut = _own(_find_type(ctx, names, missing_ok=bool(node.get("missing_ok"))) or _missing(ctx, names))
-        if ut is None:
+        found = _find_type(ctx, names, missing_ok=bool(node.get("missing_ok")),
+                           rowtype="alter" if rt == "OBJECT_TYPE" else "domain")
+        if found is None:
+            ctx.notice(f'type "{_display(names)}" does not exist, skipping')
             return tag
+        ut = _own(found)
         _check_kind(ut, names, rt != "OBJECT_TYPE")
         if rt == "OBJECT_DOMCONSTRAINT":
             sub = node["subname"]
@@ -684,7 +719,8 @@ def set_schema(an, node, raw) -> DdlStatement:
     newschema = node["newschema"]
 
     def run(ctx):
-        ut0 = _find_type(ctx, names, missing_ok=bool(node.get("missing_ok")))
+        ut0 = _find_type(ctx, names, missing_ok=bool(node.get("missing_ok")),
+                         rowtype="domain" if ot == "OBJECT_DOMAIN" else "alter")
         if ut0 is None:
             ctx.notice(f'type "{_display(names)}" does not exist, skipping')
             return tag
@@ -712,7 +748,7 @@ def set_owner(an, node, raw) -> DdlStatement:
     spec = node["newowner"]
 
     def run(ctx):
-        ut0 = _find_type(ctx, names)
+        ut0 = _find_type(ctx, names, rowtype="domain" if ot == "OBJECT_DOMAIN" else "alter")
         _check_kind(ut0, names, ot == "OBJECT_DOMAIN")
         owner = _role_oid(an, ctx, spec)
         ut = _own(ut0)
@@ -757,7 +793,7 @@ def alter_domain(an, node, raw) -> DdlStatement:
     names = _strs(node["typeName"])
 
     def run(ctx):
-        ut0 = _find_type(ctx, names)
+        ut0 = _find_type(ctx, names, rowtype="domain")
         _check_kind(ut0, names, True)
         ut = _own(ut0)
         cat = ctx.cat
@@ -908,6 +944,16 @@ def drop_types(an, node, raw) -> DdlStatement:
         for names in objs:
             ut = _find_type(ctx, names, missing_ok=True)
             if ut is None:
+                schema, nm = _qualname(names)
+                rel = ctx.cat.find_relation(nm, schema, ctx.search_path) if \
+                    schema is None or ctx.cat.namespace(schema) is not None else None
+                if rel is not None and rel.kind != "i":
+                    if domain:
+                        raise PgError(f'"{_display(names)}" is not a domain', errcodes.WRONG_OBJECT_TYPE)
+                    what = {"v": "view", "m": "materialized view", "S": "sequence"}.get(rel.kind, "table")
+                    raise PgError(f"cannot drop type {_display(names)} because {what} {rel.name} requires it",
+                                  errcodes.DEPENDENT_OBJECTS_STILL_EXIST,
+                                  hint=f"You can drop {what} {rel.name} instead.")
                 schema, _n = _qualname(names)
                 if schema is not None and ctx.cat.namespace(schema) is None and not missing_ok:
                     raise PgError(f'schema "{schema}" does not exist', errcodes.INVALID_SCHEMA_NAME)
@@ -975,15 +1021,20 @@ def _drop(an, ctx, targets, cascade):
         if rel is not None and rel.column(c.name) is not None:
             _drop_column(an, ctx, rel, c.name, False, True)
             ctx.bump()
+    changed: dict = {}
     for ut, f in fields:
-        cur = ctx.cat.user_types.get(ut.oid)
-        if cur is None:
-            continue
-        u = _own(cur)
+        u = changed.get(ut.oid)
+        if u is None:
+            cur = ctx.cat.user_types.get(ut.oid)
+            if cur is None:
+                continue
+            u = changed[ut.oid] = _own(cur)
         for g in u.fields:
             if g.attnum == f.attnum:
                 g.dropped = True
                 g.name = f"........pg.dropped.{g.attnum}........"
+                g.type_oid = 0
+    for u in changed.values():
         ctx.write(u)
     for oid in seen:
         ctx.delete(oid)
@@ -1000,7 +1051,7 @@ def comment(an, node, raw) -> DdlStatement:
             items = obj["List"]["items"]
             names = _strs(items[0]["TypeName"]["names"])
             cname = items[1]["String"]["sval"]
-            ut = _own(_find_type(ctx, names))
+            ut = _own(_find_type(ctx, names, rowtype="domain"))
             _check_kind(ut, names, True)
             con = next((c for c in ut.checks if c.name == cname), None)
             if con is None:
@@ -1009,8 +1060,8 @@ def comment(an, node, raw) -> DdlStatement:
             con.comment = text
         else:
             names = _strs(obj["TypeName"]["names"])
-            ut = _own(_find_type(ctx, names))
-            _check_kind(ut, names, ot == "OBJECT_DOMAIN")
+            ut = _own(_find_type(ctx, names, rowtype="domain_q" if ot == "OBJECT_DOMAIN" else None))
+            _check_kind(ut, names, ot == "OBJECT_DOMAIN", quoted=True)
             ut.comment = text
         ctx.write(ut)
         ctx.bump()

@@ -61,6 +61,19 @@ SELECT id, qty FROM orders WHERE id >= 5 ORDER BY id;
 ALTER DOMAIN posint DROP DEFAULT;
 INSERT INTO orders (id, note) VALUES (7, 'no dflt');
 SELECT id, qty FROM orders WHERE id = 7;
+ALTER DOMAIN posint ADD CONSTRAINT posint_odd CHECK (VALUE % 2 = 1) NOT VALID;
+SELECT conname, convalidated FROM pg_constraint WHERE conname LIKE 'posint%' ORDER BY conname;
+ALTER DOMAIN posint VALIDATE CONSTRAINT posint_odd;
+ALTER DOMAIN posint VALIDATE CONSTRAINT nosuch;
+ALTER DOMAIN posint RENAME CONSTRAINT posint_odd TO posint_odd_check;
+SELECT 8::posint;
+ALTER DOMAIN posint DROP CONSTRAINT posint_odd_check;
+SELECT 8::posint;
+ALTER DOMAIN posint RENAME TO posint2;
+SELECT 9::posint2;
+SELECT 9::posint;
+ALTER DOMAIN posint2 RENAME TO posint;
+ALTER DOMAIN orders ADD CONSTRAINT x CHECK (true);
 -- catalog
 SELECT t.typname, t.typtype, format_type(t.typbasetype, t.typtypmod), t.typnotnull, t.typdefault
 FROM pg_type t WHERE t.typname IN ('posint', 'code', 'small_posint') ORDER BY t.typname;
