@@ -1483,6 +1483,20 @@ if getattr(exp, "JSONBDeleteAtPath", None) is not None:
     _HANDLERS[exp.JSONBDeleteAtPath] = _binary_op("#-")
 # operators sqlglot reads as function nodes (the function spellings parse as Anonymous)
 _HANDLERS[exp.StartsWith] = _binary_op("^@")
+if getattr(exp, "JSONBPathExists", None) is not None:
+    _HANDLERS[exp.JSONBPathExists] = _binary_op("@?")
+
+
+def _match_against(an, node, scope):
+    # jsonb @@ jsonpath (sqlglot reads "a @@ b" as MatchAgainst(this=b, expressions=[a]))
+    if len(node.expressions) != 1:
+        raise PgError("unsupported expression: " + node.sql(dialect="postgres")[:80], errcodes.FEATURE_NOT_SUPPORTED)
+    return make_op(an, "@@", [analyze_expr(an, node.expressions[0], scope), analyze_expr(an, node.this, scope)],
+                   _pos(node))
+
+
+if getattr(exp, "MatchAgainst", None) is not None:
+    _HANDLERS[exp.MatchAgainst] = _match_against
 if getattr(exp, "Cbrt", None) is not None:
     _HANDLERS[exp.Cbrt] = _unary_op("||/")
 for _name in ("Localtimestamp", "Localtime", "CurrentSchema", "SessionUser"):

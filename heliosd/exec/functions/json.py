@@ -14,8 +14,8 @@ json[b]_populate_record[set] fill a composite type from a JSON object (strings
 through the field type's input, arrays element by element, nested objects
 into composite fields).
 
-Not implemented: SQL/JSON path (jsonb_path_*, ``@?``, ``@@``),
-jsonb_to_record* (need column definition lists).
+SQL/JSON path (jsonb_path_*, ``@?``, ``@@``) is :mod:`.jsonpath`.
+Not implemented: jsonb_to_record* (need column definition lists).
 """
 
 from __future__ import annotations
