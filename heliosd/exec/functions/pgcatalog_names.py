@@ -425,6 +425,32 @@ def regrole_out(oid: int) -> str:
     return _qident(r["name"]) if r is not None else str(oid)
 
 
+def lookup_operator_with_args(text: str, missing_ok=False):
+    """regoperatorin: ``+(int4,int4)``, ``-(NONE,int4)``."""
+    s = text.strip()
+    if s.isdigit():
+        return int(s)
+    from ...engine.pgcatalog.builtin import operator_rows
+
+    i = s.find("(")
+    if i < 0:
+        raise PgError("expected a left parenthesis", errcodes.INVALID_TEXT_REPRESENTATION)
+    if not s.endswith(")"):
+        raise PgError("expected a right parenthesis", errcodes.INVALID_TEXT_REPRESENTATION)
+    name = s[:i].strip().split(".")[-1]
+    args = [a.strip() for a in s[i + 1:-1].split(",")]
+    if len(args) != 2:
+        raise PgError("expected two type names" if len(args) < 2 else "too many arguments",
+                      errcodes.INVALID_TEXT_REPRESENTATION)
+    oids = [0 if a.upper() == "NONE" else lookup_type(a) for a in args]
+    for r in operator_rows():
+        if r[1] == name and (r[7] or 0) == oids[0] and (r[8] or 0) == oids[1]:
+            return r[0]
+    if missing_ok:
+        return None
+    raise PgError(f"operator does not exist: {s}", errcodes.UNDEFINED_FUNCTION)
+
+
 def lookup_operator(text: str, missing_ok=False):
     s = text.strip()
     if s.isdigit():
@@ -461,8 +487,10 @@ def regoperator_out(oid: int) -> str:
     return str(oid)
 
 
-def _guard_out(fn):
+def _guard_out(fn, dash=True):
     def out(v):
+        if v == 0:
+            return "-" if dash else "0"  # InvalidOid (regoper/regoperator print 0: "-" is an operator)
         try:
             return fn(v)
         except PgError:
@@ -471,8 +499,10 @@ def _guard_out(fn):
 
 
 def _install():
-    def _in(lookup):
+    def _in(lookup, dash=True):
         def f(text, typmod=-1, tz=None):
+            if dash and text.strip() == "-":
+                return 0
             return lookup(text)
         return f
 
@@ -482,8 +512,8 @@ def _install():
     T.set_reg_io(T.REGPROCEDURE, _in(lambda t: lookup_proc(t, with_args=True)), _guard_out(regprocedure_out))
     T.set_reg_io(T.REGNAMESPACE, _in(lookup_namespace), _guard_out(regnamespace_out))
     T.set_reg_io(T.REGROLE, _in(lookup_role), _guard_out(regrole_out))
-    T.set_reg_io(T.REGOPER, _in(lookup_operator), _guard_out(regoper_out))
-    T.set_reg_io(T.REGOPERATOR, _in(lookup_operator), _guard_out(regoperator_out))
+    T.set_reg_io(T.REGOPER, _in(lookup_operator, False), _guard_out(regoper_out, False))
+    T.set_reg_io(T.REGOPERATOR, _in(lookup_operator_with_args, False), _guard_out(regoperator_out, False))
     T.set_regclass_resolver(lookup_relation)
 
 
