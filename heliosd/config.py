@@ -258,13 +258,19 @@ class Guc:
                               errcodes.INVALID_PARAMETER_VALUE) from None
         if self.kind == "encoding":
             # PostgreSQL's clean_encoding_name: case and punctuation do not
-            # matter ('utf-8', "'UTF8'", "unicode"); only UTF8 is served
-            import re
+            # matter ('utf-8', "'UTF8'", "unicode", "latin1"); heliosd.wire.encodings
 
-            clean = re.sub(r"[^a-z0-9]", "", v.lower())
-            if clean in ("utf8", "unicode", "sqlascii"):
-                return "UTF8"
-            raise PgError(f'invalid value for parameter "{self.name}": "{v}"', errcodes.INVALID_PARAMETER_VALUE)
+            from .wire import encodings
+
+            canon = encodings.canonical(v)
+            if canon is None:
+                raise PgError(f'invalid value for parameter "{self.name}": "{v}"',
+                              errcodes.INVALID_PARAMETER_VALUE)
+            if not encodings.supported(canon):
+                raise PgError(f'invalid value for parameter "{self.name}": "{v}"',
+                              errcodes.INVALID_PARAMETER_VALUE,
+                              detail=f"Conversion between {canon} and UTF8 is not supported.")
+            return canon
         if self.kind == "enum":
             lv = v.strip().lower()
             for c in self.choices:

@@ -38,6 +38,7 @@ from ..errors import FatalError, PgError
 from ..session.cluster import Cluster
 from ..session.session import Portal, Session
 from ..storage.pipeline import CommitPipeline
+from ..wire.encodings import transcode_out
 from ..wire import protocol as P
 from .auth import ScramServer
 
@@ -211,6 +212,9 @@ class Connection(asyncio.Protocol):
         if s is not None and s.out:
             data = b"".join(s.out)
             s.out.clear()
+            codec = s.client_codec()
+            if codec is not None:
+                data = transcode_out(data, codec)  # names, tags, errors, notices in client_encoding
             if not self.closed:
                 self.transport.write(data)
 
@@ -240,6 +244,9 @@ class Connection(asyncio.Protocol):
 
     # ---------------------------------------------------------- input
     def _pull(self):
+        s = self.session
+        if s is not None:
+            self.proto.codec = s.client_codec()  # text fields arrive in client_encoding
         ev = self.proto.next_event()
         if self._paused and not self.closed and (self.proto.buffered < LOW_WATER
                                                  or not self.proto.has_complete_message):
@@ -678,10 +685,14 @@ class Connection(asyncio.Protocol):
                 if fmt == 1:
                     params.append(t.binary_in(raw, -1))
                 else:
-                    try:
-                        text = raw.decode("utf-8")
-                    except UnicodeDecodeError as e:
-                        raise P.invalid_utf8(raw, e.start) from None
+                    codec = s.client_codec()
+                    if codec is not None:
+                        text = codec.decode(raw)
+                    else:
+                        try:
+                            text = raw.decode("utf-8")
+                        except UnicodeDecodeError as e:
+                            raise P.invalid_utf8(raw, e.start) from None
                     if "\x00" in text:
                         raise PgError('invalid byte sequence for encoding "UTF8": 0x00',
                                       errcodes.CHARACTER_NOT_IN_REPERTOIRE)

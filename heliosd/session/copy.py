@@ -524,8 +524,16 @@ async def _copy_to(s, st: CopyStmt) -> None:
             if header:
                 return header.pop() + fmt_one(r)
             return fmt_one(r)
-    elif st.header:
-        out.append(P.copy_data(_header_line(st, [c.name for c in cols])))
+    codec = s.client_codec()
+    if codec is not None and not binary:
+        # text and CSV data go out in client_encoding (22P05 for a character it lacks)
+        fmt_utf8 = fmt_row
+
+        def fmt_row(r):
+            return codec.encode(fmt_utf8(r).decode("utf-8", "surrogatepass"))
+    if st.header and not binary:
+        line = _header_line(st, [c.name for c in cols])
+        out.append(P.copy_data(codec.encode(line.decode("utf-8")) if codec is not None else line))
     cd = P.copy_data
     n = 0
     if p.can_block or p.kind != "query":
@@ -766,6 +774,13 @@ class CopyIn:
         self.st = st
         self.rel = rel
         self.store = store
+        codec = s.client_codec()
+        self.decoder = None  # client_encoding -> UTF-8 for text/CSV data
+        if codec is not None and st.format != "binary":
+            import codecs
+
+            self.decoder = codecs.getincrementaldecoder(codec.py)()
+            self.codec_name = codec.name
         live = rel.live_columns
         names = [c.name for c in live]
         if st.columns is None:
@@ -841,6 +856,15 @@ class CopyIn:
             self.force_null = [n in fn_ for n in self.col_names]
         _ = names
 
+    def _from_client(self, data: bytes, final: bool) -> bytes:
+        """Text/CSV data in client_encoding -> UTF-8 (characters may span CopyData messages)."""
+        try:
+            return self.decoder.decode(data, final).encode("utf-8")
+        except UnicodeDecodeError as e:
+            err = self.s.client_codec().decode_error(e.object, e.start)
+            err.where = self._context(self.lineno + 1)
+            raise err from None
+
     # ---------------------------------------------------------------- events
     def feed(self, ev) -> bool:
         if self.pending:
@@ -851,12 +875,17 @@ class CopyIn:
                 if self.binary_trailer and ev.data:
                     raise PgError("received copy data after EOF marker", errcodes.BAD_COPY_FILE_FORMAT)
                 return False
-            self.buf += ev.data
+            data = ev.data
+            if self.decoder is not None:
+                data = self._from_client(data, False)
+            self.buf += data
             self._parse(final=False)
             self._insert_pending()
             return False
         if t is P.CopyDone:
             if not self.eof_marker and not self.binary_trailer:
+                if self.decoder is not None:
+                    self.buf += self._from_client(b"", True)
                 self._parse(final=True)
                 self._insert_pending()
             return True

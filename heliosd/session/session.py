@@ -302,6 +302,10 @@ class Session:
             if self.txn is not None:
                 return "on" if self.txn.read_only else "off"
             return self.get_guc("default_transaction_read_only")
+        if key == "transaction_deferrable":
+            if self.txn is not None:
+                return "on" if getattr(self.txn, "deferrable", False) else "off"
+            return self.get_guc("default_transaction_deferrable")
         if key == "helios.branch":
             return self.branch_name or "main"
         if key in self.guc_defaults:
@@ -335,6 +339,8 @@ class Session:
                 self._set_txn_modes({"isolation": g.normalize(value)})
             elif g.name == "transaction_read_only":
                 self._set_txn_modes({"read_only": g.normalize(value) == "on"})
+            else:
+                self._set_txn_modes({"deferrable": g.normalize(value) == "on"})
             return
         if value is not None:
             value = g.normalize(value)
@@ -342,11 +348,6 @@ class Session:
                 value = self._check_timezone(value)
             if g.name == "DateStyle":
                 value = T.parse_datestyle(value, self.get_guc("DateStyle"))[0]
-            if g.name == "client_encoding" and value.upper() not in ("UTF8", "UNICODE", "SQL_ASCII"):
-                raise PgError(f'invalid value for parameter "client_encoding": "{value}"',
-                              errcodes.INVALID_PARAMETER_VALUE)
-            if g.name == "client_encoding":
-                value = "UTF8"
             if g.name == "search_path":
                 value = _normalize_search_path(value)
         target = self.local_gucs if local and self.txn is not None else self.gucs
@@ -549,6 +550,8 @@ class Session:
             # writes to the branch commit only if it was not swapped out since now
             self.txn.pin_branch(self.branch_id)
         self.txn.isolation_name = iso
+        df = modes.get("deferrable")
+        self.txn.deferrable = (self.get_guc("default_transaction_deferrable") == "on") if df is None else df
         self.txn.ran_query = False
         # SET is transactional in PostgreSQL: a rolled-back transaction undoes it
         self._gucs_at_begin = (dict(self.gucs), self.branch_id, self.branch_name)
@@ -663,6 +666,11 @@ class Session:
                 raise PgError("transaction read-write mode must be set before any query",
                               errcodes.ACTIVE_SQL_TRANSACTION)
             txn.read_only = modes["read_only"]
+        if "deferrable" in modes:
+            if modes["deferrable"] != getattr(txn, "deferrable", False) and getattr(txn, "ran_query", False):
+                raise PgError("SET TRANSACTION [NOT] DEFERRABLE must be called before any query",
+                              errcodes.ACTIVE_SQL_TRANSACTION)
+            txn.deferrable = modes["deferrable"]
 
     # ============================================================ protocol entry points
     def ready_status(self) -> str:
@@ -747,6 +755,8 @@ class Session:
         level = self.get_guc("client_min_messages")
         order = ["debug5", "debug4", "debug3", "debug2", "debug1", "log", "notice", "warning", "error"]
         sev = n.severity.lower()
+        if sev == "debug":
+            sev = "debug1"  # PostgreSQL sends DEBUG1..5 as severity "DEBUG"
         if sev in order and level in order and order.index(sev) < order.index(level):
             return
         self.out.append(P.notice_response(n.fields()))
@@ -931,7 +941,7 @@ class Session:
         return P.row_description(fields)
 
     def row_encoders(self, cols, formats):
-        key = (id(cols), tuple(formats) if formats else (), id(self.tz()))
+        key = (id(cols), tuple(formats) if formats else (), id(self.tz()), self._settings_gen)
         hit = self._enc_cache.get(key)
         if hit is not None and hit[0] is cols:
             return hit[1]
@@ -947,6 +957,7 @@ class Session:
         bo = self.get_guc("bytea_output")
         ist = self.get_guc("IntervalStyle")
         ds = self.get_guc("DateStyle")
+        codec = self.client_codec()
         out = []
         for i, c in enumerate(cols):
             t = c.type
@@ -955,7 +966,10 @@ class Session:
                 out.append(f)
             else:
                 to = t.text_out_for(tz, efd, bo, ist, ds)
-                out.append(lambda v, to=to: to(v).encode("utf-8", "surrogatepass"))
+                if codec is None:
+                    out.append(lambda v, to=to: to(v).encode("utf-8", "surrogatepass"))
+                else:
+                    out.append(lambda v, to=to, enc=codec.encode: enc(to(v)))
         return out
 
     def _new_ctx(self, p: Prepared | None, params) -> ExecContext:
@@ -1011,6 +1025,16 @@ class Session:
             c = self._style_cache = (key, ds.rpartition(",")[2].strip() or "MDY", ds, ist, start,
                                      (self.get_guc("TimeZone"), ds, ist))
         return c
+
+    def client_codec(self):
+        """The heliosd.wire.encodings.Codec for client_encoding, or None (UTF8, SQL_ASCII)."""
+        key = (self._settings_gen, id(self.gucs), bool(self.local_gucs))
+        c = self.__dict__.get("_codec_cache")
+        if c is None or c[0] != key:
+            from ..wire.encodings import codec_for
+
+            c = self._codec_cache = (key, codec_for(self.get_guc("client_encoding")))
+        return c[1]
 
     def style_settings(self) -> tuple:
         """(TimeZone, DateStyle, IntervalStyle): settings that change how literals are read,
@@ -1220,8 +1244,9 @@ class Session:
             dctx = DdlCtx(txn, self.branch_id, lambda: self.catalog(txn),
                           lambda rel, cat: self.table_store(rel, cat),
                           lambda cat: None, self.search_path(), self.role["oid"],
-                          lambda msg, code="00000", **kw: notices.append(
-                              PgError(msg, code, severity="NOTICE", **kw)))
+                          lambda msg, code="00000", severity="NOTICE", **kw: notices.append(
+                              PgError(msg, code, severity=severity, **kw)))
+            dctx.session = self
             ctx = ExecContext(txn, self.branch_id, None, None, session=self)
             self.bind_runtime(ctx)
             try:

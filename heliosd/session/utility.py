@@ -127,7 +127,8 @@ async def _commit(s, u, text, multi):
         return
     chain_modes = None
     if u.chain:
-        chain_modes = {"isolation": s.txn.isolation, "read_only": s.txn.read_only}
+        chain_modes = {"isolation": s.txn.isolation, "read_only": s.txn.read_only,
+                       "deferrable": getattr(s.txn, "deferrable", False)}
     await s._commit_txn()
     if chain_modes:
         s._begin_txn(implicit=False)
@@ -146,7 +147,8 @@ async def _rollback(s, u, text, multi):
         return
     chain_modes = None
     if u.chain:
-        chain_modes = {"isolation": s.txn.isolation, "read_only": s.txn.read_only}
+        chain_modes = {"isolation": s.txn.isolation, "read_only": s.txn.read_only,
+                       "deferrable": getattr(s.txn, "deferrable", False)}
     s._rollback_txn()
     if chain_modes:
         s._begin_txn(implicit=False)
@@ -211,6 +213,8 @@ async def _set_session_chars(s, u, text, multi):
         s.set_guc("default_transaction_isolation", m["isolation"])
     if "read_only" in m:
         s.set_guc("default_transaction_read_only", "on" if m["read_only"] else "off")
+    if "deferrable" in m:
+        s.set_guc("default_transaction_deferrable", "on" if m["deferrable"] else "off")
     _cc(s, "SET")
 
 

@@ -379,6 +379,8 @@ def build_table(an, ctx: DdlCtx, ns, tname, cols: list, table_cons: list, kind="
                                 for_identity=bool(c.identity))
             seq.seq.owned_by = (toid, col.attnum)
             new_seqs.append(seq)
+            ctx.notice(f'CREATE TABLE will create implicit sequence "{seqname}" for serial column '
+                       f'"{tname}.{c.name}"', severity="DEBUG")
             col.not_null = True
             if c.serial:
                 col.default = f"nextval({regclass_oid_text(seq.oid)})"
@@ -581,11 +583,15 @@ def add_constraint(an, ctx: DdlCtx, rel: C.Relation, spec, taken, creating=False
             rel.column_by_attnum(a).not_null = True
         name = cname or choose_name(cat, ns_oid, rel.name, None, "pkey", taken)
         taken.add(name)
+        ctx.notice(f'{"CREATE TABLE / PRIMARY KEY" if creating else "ALTER TABLE / ADD PRIMARY KEY"} will create '
+                   f'implicit index "{name}" for table "{rel.name}"', severity="DEBUG")
         _make_unique(an, ctx, rel, name, attnums, primary=True, nulls_not_distinct=False, creating=creating,
                      deferral=payload if isinstance(payload, tuple) else (False, False))
     elif kind == "u":
         name = cname or choose_name(cat, ns_oid, rel.name, "_".join(colnames), "key", taken)
         taken.add(name)
+        ctx.notice(f'{"CREATE TABLE / UNIQUE" if creating else "ALTER TABLE / ADD UNIQUE"} will create '
+                   f'implicit index "{name}" for table "{rel.name}"', severity="DEBUG")
         nnd, deferral = payload if isinstance(payload, tuple) else (bool(payload), (False, False))
         _make_unique(an, ctx, rel, name, attnums, primary=False, nulls_not_distinct=nnd,
                      creating=creating, deferral=deferral)

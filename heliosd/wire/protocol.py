@@ -260,11 +260,12 @@ def invalid_utf8(raw: bytes, pos: int) -> PgError:
 class _Reader:
     """pq_getmsg*: reads fields of one message; raises _Malformed like PostgreSQL."""
 
-    __slots__ = ("p", "pos")
+    __slots__ = ("p", "pos", "codec")
 
-    def __init__(self, payload: bytes):
+    def __init__(self, payload: bytes, codec=None):
         self.p = payload
         self.pos = 0
+        self.codec = codec  # heliosd.wire.encodings.Codec of client_encoding, None for UTF-8
 
     def _need(self, n: int) -> None:
         if n < 0 or self.pos + n > len(self.p):
@@ -306,6 +307,8 @@ class _Reader:
             raise _Malformed("invalid string in message")
         raw = self.p[self.pos:end]
         self.pos = end + 1
+        if self.codec is not None:
+            return self.codec.decode(raw)
         return _utf8(raw)
 
     def end(self) -> None:
@@ -327,6 +330,7 @@ class ServerProtocol:
         self.ssl_done = False
         self.gss_done = False
         self._negotiating = None  # 'ssl' | 'gss' while waiting for ssl_answered/gss_answered
+        self.codec = None  # client_encoding's codec for text fields (the server sets it; None = UTF-8)
 
     # ------------------------------------------------------------ server-driven transitions
     def auth_done(self) -> None:
@@ -488,7 +492,7 @@ class ServerProtocol:
                 return CopyDone()
             if c == "f":
                 try:
-                    return CopyFail(_Reader(payload).cstr())
+                    return CopyFail(_Reader(payload, self.codec).cstr())
                 except PgError:
                     return CopyFail(payload.split(b"\x00", 1)[0].decode("utf-8", "replace"))
             if c in "HS":
@@ -508,7 +512,7 @@ class ServerProtocol:
         if fn is None:
             raise ProtocolViolation(f"invalid frontend message type {t}")
         try:
-            ev = fn(_Reader(payload))
+            ev = fn(_Reader(payload, self.codec))
         except ProtocolViolation:
             raise
         except PgError as e:
