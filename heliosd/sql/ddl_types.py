@@ -607,6 +607,9 @@ def alter_enum(an, node, raw) -> DdlStatement:
                 raise PgError(f'enum label "{new}" already exists', errcodes.DUPLICATE_OBJECT)
             _enum_label_ok(new)
             ut.labels = [(new if x[0] == old else x[0],) + tuple(x[1:]) for x in labels]
+            # rows store the label itself: stored values of the old label follow the rename
+            # (PostgreSQL stores the label's OID, so its rows need no change)
+            _rename_label_in_data(ctx, ut, old, new)
         else:
             if new in have:
                 if skip:
@@ -620,6 +623,71 @@ def alter_enum(an, node, raw) -> DdlStatement:
         return "ALTER TYPE"
 
     return DdlStatement("ALTER TYPE", run)
+
+
+def _label_mapper(cat, t_oid, enum_oid, old, new, seen=None):
+    """f(value) -> value with ``old`` replaced by ``new`` for a value of type ``t_oid``, or None when
+    values of that type cannot contain the enum."""
+    if t_oid == enum_oid:
+        return lambda v: new if v == old else v
+    seen = seen or set()
+    if t_oid in seen:
+        return None
+    seen = seen | {t_oid}
+    ut = cat.user_types.get(t_oid)
+    if ut is None:
+        owner = next((u for u in cat.user_types.values() if u.array_oid == t_oid), None)
+        if owner is None:
+            return None
+        em = _label_mapper(cat, owner.oid, enum_oid, old, new, seen)
+        if em is None:
+            return None
+
+        def arr(v):
+            return [None if x is None else (arr(x) if x.__class__ is list else em(x)) for x in v]
+
+        return arr
+    if ut.kind == "d":
+        return _label_mapper(cat, ut.base_oid, enum_oid, old, new, seen)
+    if ut.kind == "c":
+        live = [f for f in ut.fields if not f.dropped]
+        maps = [_label_mapper(cat, f.type_oid, enum_oid, old, new, seen) for f in live]
+        if all(m is None for m in maps):
+            return None
+        return lambda v: tuple(x if x is None or m is None else m(x) for x, m in zip(v, maps))
+    return None
+
+
+def _rename_label_in_data(ctx, ut, old, new):
+    cat = ctx.cat
+    work = []
+    for r in cat.relations.values():
+        if r.kind not in ("r", "m", "p"):
+            continue
+        live = r.live_columns
+        maps = [_label_mapper(cat, c.type_oid, ut.oid, old, new) for c in live]
+        if any(m is not None for m in maps):
+            work.append((r, maps))
+    # referenced tables first, so a foreign key over the enum sees the new label in its parent
+    referenced = {con.ref_table for con in cat.constraints.values() if con.kind == "f"}
+    work.sort(key=lambda w: (w[0].oid not in referenced, w[0].oid))
+    # The rename is a bijection on labels: uniqueness and foreign keys still hold, so rows and
+    # index entries are rewritten directly (keys change where an enum column is in them).
+    txn, bid = ctx.txn, ctx.bid
+    for r, maps in work:
+        store = ctx.table_store_fn(r, cat)
+        for key, row in list(store.scan(txn, bid)):
+            new_row = tuple(v if v is None or m is None else m(v) for v, m in zip(row, maps))
+            if new_row == row:
+                continue
+            new_key = store.row_key(new_row) if store.row_key is not None else key
+            for info, _v, ik in store._index_entries(row, key):
+                txn.put(bid, info.oid, ik, None)
+            if new_key != key:
+                txn.put(bid, store.oid, key, None)
+            txn.put(bid, store.oid, new_key, store.encode_row(new_row))
+            for info, _v, ik in store._index_entries(new_row, new_key):
+                txn.put(bid, info.oid, ik, new_key)
 
 
 def _add_label(labels, new, nbr, after, oid):

@@ -45,6 +45,24 @@ ALTER TYPE mood RENAME VALUE 'ok' TO 'happy';
 SELECT 'so-so'::mood < 'ok'::mood, 'so-so'::mood > 'sad'::mood;
 INSERT INTO person VALUES ('Zed', 'so-so');
 SELECT name, current_mood::text FROM person ORDER BY current_mood, name;
+-- RENAME VALUE rewrites stored values: keys, indexes, arrays, composites, foreign keys
+CREATE TYPE lvl AS ENUM ('low', 'mid', 'high');
+CREATE TYPE lvl_pair AS (a lvl, n int);
+CREATE TABLE lvl_parent (l lvl PRIMARY KEY, note text);
+CREATE TABLE lvl_child (id int PRIMARY KEY, l lvl REFERENCES lvl_parent, ls lvl[], lp lvl_pair);
+CREATE INDEX lvl_child_l ON lvl_child (l);
+INSERT INTO lvl_parent VALUES ('low', 'l'), ('mid', 'm'), ('high', 'h');
+INSERT INTO lvl_child VALUES (1, 'mid', '{mid,low,mid}', ROW('mid', 1)), (2, 'low', NULL, ROW(NULL, 2)), (3, 'mid', '{high}', NULL);
+ALTER TYPE lvl RENAME VALUE 'mid' TO 'medium';
+SELECT l::text, note FROM lvl_parent ORDER BY l;
+SELECT id, l::text, ls::text, lp::text FROM lvl_child ORDER BY id;
+SELECT id FROM lvl_child WHERE l = 'medium' ORDER BY id;
+SELECT note FROM lvl_parent WHERE l = 'medium';
+SELECT 'mid'::lvl;
+INSERT INTO lvl_child VALUES (4, 'medium', NULL, NULL);
+DELETE FROM lvl_parent WHERE l = 'medium';
+DROP TABLE lvl_child, lvl_parent;
+DROP TYPE lvl_pair, lvl;
 -- catalog
 SELECT t.typname, t.typtype, t.typcategory, t.typlen, t.typbyval, a.typname AS array_name, a.typelem = t.oid AS elem_ok
 FROM pg_type t JOIN pg_type a ON a.oid = t.typarray WHERE t.typname = 'mood';
