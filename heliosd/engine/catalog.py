@@ -34,10 +34,43 @@ Invariants
 3. Table and index data live under the object id = the relation's OID.
    Dropping a relation deletes its catalog row; its data is removed in the
    same transaction (small) or left to vacuum (see ``truncate_object``).
+
+Temporary objects
+=================
+
+A session's temporary tables, views, sequences and indexes are ordinary
+catalog rows of the branch the session is on when it creates them, in the
+namespace ``pg_temp_N`` (N = the session's temp slot, the smallest slot no
+live session holds, as PostgreSQL's backend ids); their data are ordinary rows
+too, so transactions, savepoints, indexes, constraints, TRUNCATE and ALTER
+work on them unchanged.  Isolation comes from name resolution, from the
+lifecycle below and from forks, not from storage:
+
+4. Only the owning session resolves ``pg_temp_N``: the session puts it first
+   in its relation search path (or where ``pg_temp`` stands explicitly),
+   ``pg_temp.x`` means its own schema, and any other ``pg_temp_M`` name is
+   refused with 0A000 by :meth:`Catalog.find_relation` (the ContextVar
+   :data:`temp_scope` says which temp schema the running statement owns).
+   Other sessions see the rows only in pg_class/pg_namespace, as PostgreSQL.
+5. The transaction that creates ``pg_temp_N`` in a branch also records
+   ``(branch, namespace oid)`` in the system branch (``OBJ_TEMP_REGISTRY``).
+   A session's end drops its temp namespaces in every branch it made one in
+   (:func:`drop_temp_namespace`) and deletes the record in one transaction;
+   the slot is freed only then.  At server start every recorded namespace is
+   dropped (:func:`cleanup_temp_namespaces`): a crash or kill never leaves
+   temp objects behind, and a slot is never handed out while leftovers of its
+   previous owner exist (a leftover found anyway is emptied before reuse).
+6. CREATE BRANCH removes every ``pg_temp_*`` namespace and its objects from
+   the fork's catalog in the forking transaction (:func:`strip_temp_objects`),
+   so a fork never shows the parent's sessions' temp objects, and a session in
+   the fork that gets the same slot starts empty.  Their rows stay unreachable
+   in the shared ancestor level (OIDs are never reused) until the parent's
+   owner drops them and vacuum can reclaim the level.
 """
 
 from __future__ import annotations
 
+import contextvars
 import marshal
 import pickle
 import struct
@@ -57,6 +90,22 @@ PUBLIC_NS = 2200
 INFORMATION_SCHEMA_NS = 13183
 PG_TOAST_NS = 99
 BOOTSTRAP_SUPERUSER = 10
+
+#: system branch object: enc_int(bid) + enc_int(namespace oid) -> marshal((bid, ns oid, slot)) (invariant 5)
+OBJ_TEMP_REGISTRY = 30
+
+TEMP_NS_PREFIX = "pg_temp_"
+
+#: the temp schema name (``pg_temp_N``) of the session running the statement, or None
+temp_scope: contextvars.ContextVar = contextvars.ContextVar("helios_temp_scope", default=None)
+
+
+def is_temp_ns_name(name: str) -> bool:
+    return name.startswith(TEMP_NS_PREFIX) and name[len(TEMP_NS_PREFIX):].isdigit()
+
+
+def other_temp_error() -> PgError:
+    return PgError("cannot access temporary tables of other sessions", errcodes.FEATURE_NOT_SUPPORTED)
 
 
 @dataclass
@@ -276,6 +325,9 @@ class Catalog:
 
     # ------------------------------------------------------------- lookups
     def namespace(self, name: str) -> Namespace | None:
+        if name == "pg_temp":  # the running session's own temp schema (LookupExplicitNamespace)
+            mine = temp_scope.get()
+            return self.ns_by_name.get(mine) if mine is not None else None
         return self.ns_by_name.get(name)
 
     def relation(self, oid: int) -> Relation | None:
@@ -284,6 +336,14 @@ class Catalog:
     def find_relation(self, name: str, schema: str | None, search_path: list[str],
                       kinds: str | None = None) -> Relation | None:
         if schema is not None:
+            if schema.startswith("pg_temp"):
+                mine = temp_scope.get()
+                if schema == "pg_temp":
+                    if mine is None:
+                        return None
+                    schema = mine
+                elif schema != mine and is_temp_ns_name(schema) and schema in self.ns_by_name:
+                    raise other_temp_error()
             ns = self.ns_by_name.get(schema)
             if ns is None:
                 return None  # PostgreSQL: relation "s.t" does not exist
@@ -450,3 +510,115 @@ def sequence_state(txn, bid: int, oid: int):
 
 def write_sequence(txn, bid: int, oid: int, last_value: int, is_called: bool) -> None:
     txn.put(bid, OBJ_SEQVALS, keycode.enc_int(oid), marshal.dumps((last_value, is_called)))
+
+
+# ----------------------------------------------------------------- temporary objects (invariants 4-6)
+
+
+def temp_registry_key(bid: int, ns_oid: int) -> bytes:
+    return keycode.enc_int(bid) + keycode.enc_int(ns_oid)
+
+
+def register_temp_namespace(txn, bid: int, ns_oid: int, slot: int) -> None:
+    from ..storage.mvcc import SYSTEM_BRANCH
+
+    txn.put(SYSTEM_BRANCH, OBJ_TEMP_REGISTRY, temp_registry_key(bid, ns_oid), marshal.dumps((bid, ns_oid, slot)))
+
+
+def _temp_objects(objects, ns_oids: set) -> list:
+    """Catalog objects that belong to the namespaces: relations, their constraints, types."""
+    rel_oids = {o.oid for o in objects if isinstance(o, Relation) and o.namespace in ns_oids}
+    out = []
+    for o in objects:
+        if isinstance(o, Namespace):
+            if o.oid in ns_oids:
+                out.append(o)
+        elif isinstance(o, (Relation, UserType)):
+            if o.namespace in ns_oids:
+                out.append(o)
+        elif isinstance(o, Constraint):
+            if o.namespace in ns_oids or o.table in rel_oids:
+                out.append(o)
+    return out
+
+
+def _delete_temp_objects(txn, bid: int, doomed: list, delete_data: bool) -> None:
+    for o in doomed:
+        delete_object(txn, bid, o.oid)
+        if isinstance(o, Relation):
+            if o.kind == "S":
+                txn.delete(bid, OBJ_SEQVALS, keycode.enc_int(o.oid))
+            elif delete_data and o.kind in ("r", "i", "m"):
+                for k, _v in list(txn.scan(bid, o.oid, latest=True)):
+                    txn.delete(bid, o.oid, k)
+    if doomed:
+        bump_token(txn, bid)
+
+
+def drop_temp_namespace(txn, bid: int, ns_name: str, ns_oid: int | None = None) -> bool:
+    """Drop a temp namespace with every object in it and its data, in branch ``bid``
+    (a session's end, a leftover found by a new owner, server start).  Returns whether it
+    existed.  Also forgets the registry record (invariant 5)."""
+    from ..storage.mvcc import SYSTEM_BRANCH
+
+    objects = load_objects(txn, bid)
+    ns_oids = {o.oid for o in objects if isinstance(o, Namespace) and o.name == ns_name}
+    if ns_oid is not None:
+        ns_oids.add(ns_oid)
+    doomed = _temp_objects(objects, ns_oids)
+    _delete_temp_objects(txn, bid, doomed, True)
+    for oid in ns_oids:
+        k = temp_registry_key(bid, oid)
+        if txn.get(SYSTEM_BRANCH, OBJ_TEMP_REGISTRY, k, latest=True) is not None:
+            txn.delete(SYSTEM_BRANCH, OBJ_TEMP_REGISTRY, k)
+    return bool(doomed)
+
+
+def strip_temp_objects(txn, bid: int) -> int:
+    """A new fork: remove every temp namespace and its objects from its catalog (invariant 6).
+    The data rows stay in the ancestor level, unreachable."""
+    objects = load_objects(txn, bid)
+    ns_oids = {o.oid for o in objects if isinstance(o, Namespace) and is_temp_ns_name(o.name)}
+    if not ns_oids:
+        return 0
+    doomed = _temp_objects(objects, ns_oids)
+    _delete_temp_objects(txn, bid, doomed, False)
+    return len(doomed)
+
+
+def temp_registry(txn) -> list[tuple[int, int, int]]:
+    """[(bid, namespace oid, slot)] of every recorded temp namespace."""
+    from ..storage.mvcc import SYSTEM_BRANCH
+
+    out = []
+    for _k, v in txn.scan(SYSTEM_BRANCH, OBJ_TEMP_REGISTRY, latest=True):
+        out.append(tuple(marshal.loads(v)))
+    return out
+
+
+def cleanup_temp_namespaces(store) -> int:
+    """Server start: drop every recorded temp namespace (leftovers of a crash or kill)."""
+    from ..storage.mvcc import SYSTEM_BRANCH
+
+    txn = store.begin()
+    n = 0
+    try:
+        for bid, nsoid, slot in temp_registry(txn):
+            info = store.branches.get(bid)
+            if info is not None and not getattr(info, "dropped", False):
+                try:
+                    drop_temp_namespace(txn, bid, f"{TEMP_NS_PREFIX}{slot}", nsoid)
+                    n += 1
+                    continue
+                except Exception:  # a branch that is gone: only the record remains
+                    pass
+            txn.delete(SYSTEM_BRANCH, OBJ_TEMP_REGISTRY, temp_registry_key(bid, nsoid))
+        if txn.writes:
+            store.commit_sync(txn)
+        else:
+            txn.rollback()
+    except BaseException:
+        if txn.active:
+            txn.rollback()
+        raise
+    return n

@@ -52,6 +52,12 @@ class Cluster:
         self.store.on_publish.append(self._on_publish)
         self._bootstrap_if_needed()
         CL.ensure_reverse_indexes(self.store)
+        #: temp schema slots in use (heliosd.session.temp) and sessions' running cleanups
+        self.temp_slots: set[int] = set()
+        self.temp_cleanups: set = set()
+        from ..engine.catalog import cleanup_temp_namespaces
+
+        cleanup_temp_namespaces(self.store)  # leftovers of a crash (engine/catalog.py invariant 5)
 
     _ROLE_OBJECTS = frozenset({(0, CL.OBJ_ROLES), (0, CL.OBJ_MEMBERS)})
 

@@ -53,6 +53,7 @@ from ..exec.dml import FkActions, RestartStatement
 from ..sql.analyze import Env
 from ..sql.statement import Prepared, prepare
 from ..sql.ddl_types import TypeScope as _TypeScope
+from . import temp as _temp
 from ..storage.locks import SHARE, WouldBlock
 from ..wire import protocol as P
 
@@ -213,6 +214,9 @@ class Session:
         self._settings_gen = 0
         self._style_cache = None  # see _style()
         self._enc_cache: dict = {}
+        self.temp_slot: int | None = None  # temporary objects: heliosd.session.temp
+        self.temp_branches: set = set()
+        self.temp_on_commit: dict = {}
 
     # ============================================================ startup
     def bind(self, role: dict, database: dict, params: dict) -> None:
@@ -393,6 +397,8 @@ class Session:
                 out.append(part)
         if "pg_catalog" not in out:
             out.insert(0, "pg_catalog")
+        if self.temp_slot is not None or "pg_temp" in out:
+            out = _temp.search_path(self, out)
         return out
 
     # ============================================================ branches
@@ -483,6 +489,7 @@ class Session:
         if sc is None or sc.cat is not cat:
             sc = self._type_scope = _TypeScope(cat, self.search_path)
         T.type_scope.set(sc)
+        C.temp_scope.set(_temp.temp_name(self))
         return cat
 
     def table_store(self, rel, cat) -> TableStore:
@@ -585,6 +592,12 @@ class Session:
             self.txn.new_statement()
             try:
                 self._run_deferred_checks()
+            except PgError:
+                self._rollback_txn()
+                raise
+        if self.txn is not None and self.temp_on_commit:
+            try:
+                _temp.run_on_commit(self, self.txn)
             except PgError:
                 self._rollback_txn()
                 raise
@@ -1330,6 +1343,7 @@ class Session:
         if self.txn is not None:
             self._rollback_txn()
         self.cluster.unregister(self)
+        _temp.schedule_cleanup(self)
         if self.advisory_locks:
             from ..exec.functions import advisory
 

@@ -326,7 +326,20 @@ async def _discard(s, u, text, multi):
             from ..exec.functions import advisory
 
             advisory.release(s, xact_only=False)
-    elif u.what == "PLANS":
+    if u.what in ("ALL", "TEMP", "TEMPORARY") and s.temp_branches:
+        from . import temp as _temp
+
+        own = s.txn is None
+        txn = s.txn or s.store.begin()
+        try:
+            _temp.discard(s, txn)
+            if own:
+                await s.store.commit(txn)
+        except BaseException:
+            if own and txn.active:
+                txn.rollback()
+            raise
+    if u.what == "PLANS":
         pass
     elif u.what == "SEQUENCES":
         s.currvals.clear()
@@ -397,6 +410,10 @@ async def _create_branch(s, u, text, multi):
             txn.new_statement()
     bid = txn.create_branch(s.db["oid"], u.name, parent, fork_seq, meta={"owner": s.role["oid"]})
     CL.copy_branch_grants(txn, parent, bid)
+    # sessions' temporary objects never travel into a fork (engine/catalog.py, invariant 6)
+    from ..engine.catalog import strip_temp_objects
+
+    strip_temp_objects(txn, bid)
     _cc(s, "CREATE BRANCH")
 
 

@@ -111,6 +111,10 @@ class DdlCtx:
         return self.txn.store.allocate_oid()
 
     def write(self, obj):
+        if isinstance(obj, C.Relation) and obj.persistence == "p":
+            ns = self.cat.namespaces.get(obj.namespace)
+            if ns is not None and C.is_temp_ns_name(ns.name):
+                obj.persistence = "t"  # everything in a temp schema is temporary (relpersistence)
         C.write_object(self.txn, self.bid, obj)
 
     def delete(self, oid):
@@ -120,7 +124,13 @@ class DdlCtx:
         C.bump_token(self.txn, self.bid)
 
 
-def creation_namespace(ctx: DdlCtx, schema: str | None) -> C.Namespace:
+def creation_namespace(ctx: DdlCtx, schema: str | None, temp: bool = False) -> C.Namespace:
+    if temp or (schema is not None and schema.startswith("pg_temp")):
+        from ..session import temp as _temp
+
+        ns = _temp.creation_namespace(ctx, schema, temp)
+        if ns is not None:
+            return ns
     cat = ctx.cat
     if schema is not None:
         ns = cat.namespace(schema)
@@ -129,7 +139,7 @@ def creation_namespace(ctx: DdlCtx, schema: str | None) -> C.Namespace:
         return ns
     for s in ctx.search_path:
         ns = cat.namespace(s)
-        if ns is not None and s not in ("pg_catalog", "information_schema"):
+        if ns is not None and s not in ("pg_catalog", "information_schema") and not C.is_temp_ns_name(s):
             return ns
     raise PgError("no schema has been selected to create in", errcodes.INVALID_SCHEMA_NAME)
 
@@ -204,10 +214,20 @@ def analyze_create_table(an: Analyzer, node: exp.Create) -> DdlStatement:
     as_query = node.args.get("expression")
     tname = truncate_ident(ident(table.this))
     sname = ident(table.args["db"]) if table.args.get("db") else None
+    on_commit = (node.meta.get("helios_temp") or {}).get("on_commit")
+    if on_commit is None and props is not None:
+        for p in props.expressions:
+            if isinstance(p, exp.OnCommitProperty):
+                on_commit = "DELETE" if p.args.get("delete") else "PRESERVE"
+    if on_commit is not None and not temp:
+        raise PgError("ON COMMIT can only be used on temporary tables", errcodes.INVALID_TABLE_DEFINITION)
 
     def run(ctx: DdlCtx):
+        from ..session import temp as _temp
+
         cat = ctx.cat
-        ns = creation_namespace(ctx, sname if not temp else sname)
+        ns = creation_namespace(ctx, sname, temp)
+        cat = ctx.cat
         if cat.relation_name_taken(ns.oid, tname):
             if ine:
                 ctx.notice(f'relation "{tname}" already exists, skipping', "42P07")
@@ -218,15 +238,21 @@ def analyze_create_table(an: Analyzer, node: exp.Create) -> DdlStatement:
                           hint="A relation has an associated type of the same name, so you must use a name "
                                "that doesn't conflict with any existing type.")
         if as_query is not None:
-            return _create_table_as(an, ctx, ns, tname, as_query, elems, node)
-        cols, table_cons, likes = _collect_columns(an, elems, tname)
-        extra = []
-        for at, like in reversed(likes):
-            lcols, lspecs = _expand_like(ctx, like)
-            cols[at:at] = lcols
-            extra[:0] = lspecs
-        build_table(an, ctx, ns, tname, cols, table_cons, extra_specs=extra)
-        return "CREATE TABLE"
+            tag = _create_table_as(an, ctx, ns, tname, as_query, elems, node)
+        else:
+            cols, table_cons, likes = _collect_columns(an, elems, tname)
+            extra = []
+            for at, like in reversed(likes):
+                lcols, lspecs = _expand_like(ctx, like)
+                cols[at:at] = lcols
+                extra[:0] = lspecs
+            build_table(an, ctx, ns, tname, cols, table_cons, extra_specs=extra)
+            tag = "CREATE TABLE"
+        if on_commit in ("DROP", "DELETE"):
+            rel = ctx.cat.rel_by_name.get((ns.oid, tname))
+            if rel is not None:
+                _temp.note_on_commit(ctx, rel.oid, on_commit)
+        return tag
 
     return DdlStatement("CREATE TABLE", run)
 

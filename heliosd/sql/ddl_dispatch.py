@@ -140,6 +140,22 @@ def _qualify_tables(cat, query, search_path):
     return q if changed else query
 
 
+def _reads_temp(cat, query, search_path) -> bool:
+    """A view over a temporary relation is temporary itself (PostgreSQL's isQueryUsingTempRelation)."""
+    ctes = {ident(c.args["alias"].this) for c in query.find_all(exp.CTE) if c.args.get("alias") is not None}
+    for t in query.find_all(exp.Table):
+        if not isinstance(t.this, exp.Identifier):
+            continue
+        name = ident(t.this)
+        schema = ident(t.args["db"]) if t.args.get("db") is not None else None
+        if schema is None and name in ctes:
+            continue
+        rel = cat.find_relation(name, schema, search_path)
+        if rel is not None and rel.persistence == "t":
+            return True
+    return False
+
+
 def create_view(an: Analyzer, tree: exp.Create) -> DdlStatement:
     target = tree.this
     colnames = []
@@ -150,10 +166,15 @@ def create_view(an: Analyzer, tree: exp.Create) -> DdlStatement:
     replace = bool(tree.args.get("replace"))
     vname = D.truncate_ident(ident(target.this))
     sname = ident(target.args["db"]) if target.args.get("db") else None
+    props = tree.args.get("properties")
+    temp = props is not None and any(isinstance(p, exp.TemporaryProperty) for p in props.expressions)
 
     def run(ctx: D.DdlCtx):
         q = an.query(query, None)
-        ns = D.creation_namespace(ctx, sname)
+        is_temp = temp or _reads_temp(ctx.cat, query, ctx.search_path)
+        if is_temp and not temp:
+            ctx.notice(f'view "{vname}" will be a temporary view')
+        ns = D.creation_namespace(ctx, sname, is_temp)
         cat = ctx.cat
         existing = cat.rel_by_name.get((ns.oid, vname))
         if existing is not None:
@@ -378,7 +399,7 @@ def create_sequence_text(an, sql: str) -> DdlStatement:
 
     p = _P(sql)
     p.expect("CREATE")
-    p.accept("TEMP", "TEMPORARY", "UNLOGGED")
+    temp = bool(p.accept("TEMP", "TEMPORARY")) if not p.accept("UNLOGGED") else False
     p.expect("SEQUENCE")
     ine = False
     if p.accept("IF"):
@@ -403,12 +424,12 @@ def create_sequence_text(an, sql: str) -> DdlStatement:
     owned = opts.pop("owned", None)
     if owned is not None:
         opts["owned"] = ("parts", owned)
-    return _create_sequence_run(an, name, sname, ine, opts, type_)
+    return _create_sequence_run(an, name, sname, ine, opts, type_, temp)
 
 
-def _create_sequence_run(an, name, sname, ine, opts, type_=None):
+def _create_sequence_run(an, name, sname, ine, opts, type_=None, temp=False):
     def run(ctx: D.DdlCtx):
-        ns = D.creation_namespace(ctx, sname)
+        ns = D.creation_namespace(ctx, sname, temp)
         cat = ctx.cat
         if cat.relation_name_taken(ns.oid, name):
             if ine:

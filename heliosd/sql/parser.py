@@ -82,6 +82,32 @@ _USER_TYPE_DDL = re.compile(r"\s*((CREATE|DROP)\s+(TYPE|DOMAIN)\s|ALTER\s+DOMAIN
 
 _CREATE_SEQUENCE = re.compile(r"\s*CREATE\s+((TEMP|TEMPORARY|UNLOGGED)\s+)?SEQUENCE\s", re.I)
 
+# CREATE [LOCAL|GLOBAL] TEMP|TEMPORARY TABLE/VIEW ... [ON COMMIT ...]: sqlglot knows neither
+# LOCAL/GLOBAL nor ON COMMIT DROP, and ON COMMIT only partly: cut them out, keep them in meta
+_CREATE_TEMP = re.compile(r"(\s*CREATE\s+(?:OR\s+REPLACE\s+)?)(LOCAL\s+|GLOBAL\s+)?(TEMP|TEMPORARY)\s", re.I)
+_CREATE_TABLE_HEAD = re.compile(r"\s*CREATE\s+((LOCAL|GLOBAL)\s+)?((TEMP|TEMPORARY|UNLOGGED)\s+)?TABLE\s", re.I)
+_ON_COMMIT = re.compile(r"\bON\s+COMMIT\s+(DROP|DELETE\s+ROWS|PRESERVE\s+ROWS)\b", re.I)
+
+
+def _cut_temp(sql: str):
+    """(sql for sqlglot, {"global": bool, "on_commit": 'DROP'|'DELETE'|'PRESERVE'|None})."""
+    info = {"global": False, "on_commit": None}
+    m = _CREATE_TEMP.match(sql)
+    if m and m.group(2):
+        info["global"] = m.group(2).strip().upper() == "GLOBAL"
+        sql = m.group(1) + "TEMPORARY " + sql[m.end():]
+    if _CREATE_TABLE_HEAD.match(sql):
+        # the clause comes before AS/WITH of CREATE TABLE AS, never inside the query's strings
+        head_end = re.search(r"\)\s*(WITH|WITHOUT|TABLESPACE|AS)\b|\bAS\s*(\(|SELECT|VALUES|WITH|TABLE|EXECUTE)\b",
+                             sql, re.I)
+        mc = _ON_COMMIT.search(sql)
+        if mc and (head_end is None or mc.start() < head_end.end() or
+                   sql[head_end.start():mc.start()].upper().lstrip(") ").startswith(("WITH", "WITHOUT", "TABLESPACE"))):
+            info["on_commit"] = mc.group(1).split()[0].upper()
+            sql = sql[:mc.start()] + " " * (mc.end() - mc.start()) + sql[mc.end():]
+    return sql, info
+
+
 _COMMENT_NULL = re.compile(r"(\s*COMMENT\s+ON\s.*\sIS\s+)NULL\s*;?\s*$", re.I | re.S)
 
 _AS_OF = re.compile(r"\bAS\s+OF\s+(TIMESTAMP|SEQ)\s+('(?:[^']|'')*'|\d+)", re.I)
@@ -172,6 +198,9 @@ def parse_sql(sql: str):
     m = _COMMENT_NULL.match(sql)
     if m:
         sql = m.group(1) + "''"
+    temp_info = None
+    if _CREATE_TEMP.match(sql) or (_CREATE_TABLE_HEAD.match(sql) and _ON_COMMIT.search(sql)):
+        sql, temp_info = _cut_temp(sql)
     as_of = None
     if _AS_OF.search(sql):
         as_of = []
@@ -215,6 +244,8 @@ def parse_sql(sql: str):
         raise _unsupported(sql, tree)
     if as_of:
         tree.meta["helios_as_of"] = as_of
+    if temp_info is not None:
+        tree.meta["helios_temp"] = temp_info
     if overriding is not None:
         ins = tree if isinstance(tree, exp.Insert) else tree.find(exp.Insert)
         if ins is not None:

@@ -34,7 +34,18 @@ def _my_roles(ctx):
     return memo(ctx, "my_roles", lambda: CL.roles_of(ctx.txn, current_role_oid(ctx)))
 
 
+def _other_temp(ctx, rel) -> bool:
+    """In another session's temp schema: information_schema's NOT pg_is_other_temp_schema(nc.oid)."""
+    if rel.persistence != "t":
+        return False
+    ns = catalog(ctx).namespaces.get(rel.namespace)
+    slot = getattr(ctx.session, "temp_slot", None) if ctx.session is not None else None
+    return ns is not None and ns.name != f"{C.TEMP_NS_PREFIX}{slot}"
+
+
 def _visible(ctx, rel) -> bool:
+    if _other_temp(ctx, rel):
+        return False
     if is_superuser(ctx):
         return True
     mine = _my_roles(ctx)
@@ -194,7 +205,7 @@ def tables(ctx):
         if r.kind not in ("r", "v", "p", "f") or not _visible(ctx, r):
             continue
         ttype = {"r": "BASE TABLE", "p": "BASE TABLE", "v": "VIEW", "f": "FOREIGN"}[r.kind]
-        if r.persistence == "t":
+        if r.persistence == "t":  # nc.oid = pg_my_temp_schema()
             ttype = "LOCAL TEMPORARY"
         out.append(mk(table_catalog=db, table_schema=_ns(cat, r.namespace), table_name=r.name, table_type=ttype,
                       is_insertable_into=YES if r.kind in ("r", "p") or _view_updatable(ctx, cat, r) else NO,

@@ -798,3 +798,31 @@ for _vt in (T.INT2VECTOR, T.OIDVECTOR):
     _f("generate_subscripts", [_vt, T.INT4, T.BOOL], T.INT4, _vec_subscripts, vol="i", retset=True)
     _f("array_lower", [_vt, T.INT4], T.INT4, lambda v, d: 0 if d == 1 and v else None, vol="i")
     _f("array_upper", [_vt, T.INT4], T.INT4, lambda v, d: len(v) - 1 if d == 1 and v else None, vol="i")
+
+
+# temporary schemas (heliosd.session.temp)
+def _my_temp_ns():
+    s = runtime.state.session
+    slot = getattr(s, "temp_slot", None) if s is not None else None
+    if slot is None:
+        return None
+    return _cat().namespace(f"pg_temp_{slot}")
+
+
+def pg_my_temp_schema():
+    ns = _my_temp_ns()
+    return ns.oid if ns is not None else 0
+
+
+def pg_is_other_temp_schema(oid):
+    from ...engine.catalog import is_temp_ns_name
+
+    ns = _cat().namespaces.get(oid)
+    if ns is None or not is_temp_ns_name(ns.name):
+        return False
+    mine = _my_temp_ns()
+    return mine is None or mine.oid != ns.oid
+
+
+_f("pg_my_temp_schema", [], T.OID, pg_my_temp_schema, strict=False)
+_f("pg_is_other_temp_schema", [T.OID], T.BOOL, pg_is_other_temp_schema)

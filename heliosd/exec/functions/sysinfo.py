@@ -98,6 +98,14 @@ def _schemas(implicit: bool):
         if p == "$user":
             p = s.role["name"] if s.role else ""
         parts.append(p)
+    tn = None
+    if getattr(s, "temp_slot", None) is not None:
+        name = f"pg_temp_{s.temp_slot}"
+        if cat is not None and cat.namespace(name) is not None:
+            tn = name
+    parts = [tn if p == "pg_temp" else p for p in parts if p != "pg_temp" or tn is not None]
+    if implicit and tn is not None and tn not in parts:
+        out.append(tn)  # the session's temp schema is searched first (namespace.c)
     if implicit and "pg_catalog" not in parts:
         out.append("pg_catalog")
     for p in parts:
