@@ -648,6 +648,8 @@ class Connection(asyncio.Protocol):
             s._begin_txn(implicit=True)
         p = s.prepare(sql, types)
         s.prepared[ev.name] = p
+        if ev.name:  # pg_prepared_statements lists named protocol-level statements too
+            s.__dict__.setdefault("prepared_info", {})[ev.name] = (sql, time.time(), False)
         s.out.append(P.PARSE_COMPLETE)
 
     def _bind(self, ev: P.Bind):

@@ -23,7 +23,7 @@ from ..wire import protocol as P
 
 
 class Cursor:
-    __slots__ = ("name", "columns", "rows", "pos", "hold", "scroll", "binary", "query", "created")
+    __slots__ = ("name", "columns", "rows", "pos", "hold", "scroll", "binary", "query", "created", "statement")
 
     def __init__(self, name, columns, rows, hold, scroll, binary, query):
         self.name = name
@@ -34,6 +34,7 @@ class Cursor:
         self.scroll = scroll  # True | False | None (unspecified)
         self.binary = binary
         self.query = query
+        self.statement = query
         import time
 
         self.created = time.time()
@@ -52,7 +53,7 @@ def _find(s, name) -> Cursor:
     return c
 
 
-async def declare(s, u, multi: bool = False) -> None:
+async def declare(s, u, multi: bool = False, statement: str | None = None) -> None:
     opts = [o.upper() for o in (u.options or [])]
     hold = bool(u.hold)
     if not hold and (s.txn is None or (s.txn_implicit and not multi)):
@@ -83,6 +84,7 @@ async def declare(s, u, multi: bool = False) -> None:
                       detail="Scrollable cursors must be READ ONLY.")
     rows = await s._execute(p, [], stream=False)
     s.cursors[u.name] = Cursor(u.name, p.columns, list(rows or []), hold, scroll, binary, u.query)
+    s.cursors[u.name].statement = statement or u.query  # pg_cursors shows the DECLARE statement
     s.out.append(P.command_complete("DECLARE CURSOR"))
 
 

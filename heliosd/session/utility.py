@@ -896,6 +896,8 @@ async def _prepare_stmt(s, u, text, multi):
     p = s.prepare(u.query, types)
     p.__class__  # noqa: B018
     s.prepared[u.name] = p
+    # pg_prepared_statements shows the query string the PREPARE came in
+    s.__dict__.setdefault("prepared_info", {})[u.name] = (s.query_text or text, time.time(), True)
     s.__dict__.setdefault("sql_prepared", set()).add(u.name)
     _cc(s, "PREPARE")
 
@@ -969,7 +971,7 @@ async def _set_role(s, u, text, multi):
 async def _declare(s, u, text, multi):
     from . import cursors as CU
 
-    await CU.declare(s, u, multi)
+    await CU.declare(s, u, multi, s.query_text or text)
 
 
 async def _fetch(s, u, text, multi):

@@ -355,3 +355,32 @@ def pg_stat_database(ctx):
                       blk_write_time=0.0, session_time=0.0, active_time=0.0, idle_in_transaction_time=0.0,
                       sessions=n, sessions_abandoned=0, sessions_fatal=0, sessions_killed=0))
     return out
+
+
+@relation("pg_cursors", memo=None)
+def pg_cursors(ctx):
+    """The session's open cursors (DECLARE)."""
+    mk = maker("pg_cursors")
+    me = ctx.session
+    out = []
+    for c in (getattr(me, "cursors", None) or {}).values():
+        out.append(mk(name=c.name, statement=getattr(c, "statement", c.query), is_holdable=bool(c.hold),
+                      is_binary=bool(c.binary), is_scrollable=bool(c.scroll), creation_time=_ts(c.created)))
+    return out
+
+
+@relation("pg_prepared_statements", memo=None)
+def pg_prepared_statements(ctx):
+    """The session's named prepared statements (SQL PREPARE and protocol-level Parse)."""
+    mk = maker("pg_prepared_statements")
+    me = ctx.session
+    info = getattr(me, "__dict__", {}).get("prepared_info", {})
+    out = []
+    for name, p in (getattr(me, "prepared", None) or {}).items():
+        if not name:
+            continue
+        text, at, from_sql = info.get(name, (p.sql, None, False))
+        out.append(mk(name=name, statement=text, prepare_time=_ts(at) if at else None,
+                      parameter_types=[t.oid for t in (p.param_types or [])], from_sql=from_sql,
+                      generic_plans=0, custom_plans=0))
+    return out
