@@ -918,8 +918,24 @@ def _sublink_any(an, sym, left, sub, scope, node, kind="any", negate_all=False):
     return sp
 
 
-def _array_ctor(an, node: exp.Array, scope):
+def _array_ctor(an, node: exp.Array, scope, target=None):
+    """ARRAY[...] (or ARRAY(subquery)).  ``target``: the array type of a cast right around
+    it (ARRAY[...]::int[]), which PostgreSQL pushes into the elements and sub-arrays, so
+    ARRAY[]::int[] and ARRAY[ARRAY[]]::int[] have a type."""
     exprs = node.expressions
+    if target is not None and target.is_array and target.elem is not None and not (
+            len(exprs) == 1 and isinstance(exprs[0], (exp.Select, exp.Union, exp.Subquery))):
+        # transformArrayExpr: with any sub-array (ARRAY[...] or an array-typed element) the
+        # constructor is multidimensional and every element is coerced to the array type
+        done = [_array_ctor(an, x, scope, target) if isinstance(x, exp.Array) else analyze_expr(an, x, scope)
+                for x in exprs]
+        multi = any(isinstance(x, exp.Array) for x in exprs) or any(e.type.is_array for e in done)
+        items = [R.coerce(e, target if multi else target.elem, -1, "explicit", _pos(x)) for e, x in zip(done, exprs)]
+        if all(isinstance(i, E.Const) and i.value == [] for i in items):
+            return E.Const([], target)  # no elements at any depth: the empty array
+        if FOLD[0] and all(isinstance(i, E.Const) for i in items):
+            return E.Const([i.value for i in items], target)
+        return E.ArrayExpr(items, target)
     if len(exprs) == 1 and isinstance(exprs[0], (exp.Select, exp.Union, exp.Subquery)):
         sub = exprs[0].this if isinstance(exprs[0], exp.Subquery) else exprs[0]
         q = an.query(sub, scope)
@@ -1155,8 +1171,10 @@ def _cast(an, node: exp.Cast, scope):
     from .types_sql import datatype_to_type
 
     target, typmod = datatype_to_type(node.args["to"])
-    if isinstance(node.this, exp.Array) and not node.this.expressions and target.is_array:
-        return E.Const([], target, typmod)  # ARRAY[]::int[]: the cast gives the empty array its type
+    if isinstance(node.this, exp.Array) and target.is_array:
+        # ARRAY[...]::int[]: the cast types the elements (and gives ARRAY[] its type)
+        inner = _array_ctor(an, node.this, scope, target)
+        return R.coerce(inner, target, typmod, "explicit", _pos(node))
     inner = analyze_expr(an, node.this, scope)
     if isinstance(inner, E.Const) and inner.type is T.UNKNOWN and isinstance(node.this, exp.Literal):
         return R.coerce(inner, target, typmod, "explicit", _pos(node))

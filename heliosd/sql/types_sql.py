@@ -53,6 +53,8 @@ def datatype_info(dt):
     if this == exp.DataType.Type.ARRAY:
         inner = dt.expressions[0] if dt.expressions else None
         et, tm, serial = datatype_info(inner)
+        if et.is_array:
+            return et, tm, None  # text[][] is text[]: PostgreSQL ignores the number of dimensions
         at = et.array
         if at is None:
             raise PgError(f"could not find array type for data type {T.format_type(et.oid, -1)}",

@@ -47,3 +47,10 @@ UPDATE posts SET scores = scores || 9 WHERE id IN (1, 2) RETURNING id, scores;
 SELECT tag, count(*) FROM posts, unnest(tags) AS tag GROUP BY tag ORDER BY tag;
 SELECT id FROM posts WHERE tags = '{}';
 SELECT array_agg(id ORDER BY id) FROM posts WHERE cardinality(tags) > 1;
+-- a cast around ARRAY[...] types its elements and sub-arrays (PostgreSQL's transformArrayExpr)
+SELECT 10 = any(ARRAY[ARRAY[]]::int[]);
+SELECT ARRAY[]::int[], ARRAY[ARRAY[1,2],ARRAY[3,4]]::int8[], ARRAY['1','2']::int[], ARRAY[1.5, 2]::int[];
+SELECT ARRAY['{NULL,NULL}', ARRAY[1,NULL]]::int[], ARRAY[ARRAY[]]::int[] = '{}';
+SELECT ARRAY['{}']::int[];
+CREATE TABLE arr_dims (a text[][], b int[3][]);
+SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'arr_dims'::regclass AND attnum > 0 ORDER BY attnum;
