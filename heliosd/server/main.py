@@ -965,6 +965,11 @@ class Server:
             deadline = time.monotonic() + 5
             while self._busy() and time.monotonic() < deadline:
                 await asyncio.sleep(0.02)
+        # closed sessions drop their temporary objects (heliosd.session.temp) before the pipeline stops
+        await asyncio.sleep(0)
+        from ..session import temp as _temp
+
+        await _temp.wait_cleanups(self.cluster)
         if self.pipeline is not None:
             await self.pipeline.idle.wait()
         for c in list(self.connections):

@@ -397,7 +397,7 @@ class Session:
                 out.append(part)
         if "pg_catalog" not in out:
             out.insert(0, "pg_catalog")
-        if self.temp_slot is not None or "pg_temp" in out:
+        if self.temp_slot is not None or any(p.startswith("pg_temp") for p in out):
             out = _temp.search_path(self, out)
         return out
 

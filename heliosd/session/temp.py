@@ -47,6 +47,8 @@ def search_path(s, path: list[str]) -> list[str]:
     """The relation search path with the session's temp schema: first, or where ``pg_temp``
     stands explicitly (PostgreSQL's recomputeNamespacePath)."""
     tn = temp_name(s) if s.branch_id in s.temp_branches else None
+    # another session's temp schema is never searched (nor part of a plan cache key)
+    path = [p for p in path if not C.is_temp_ns_name(p) or p == tn]
     if "pg_temp" in path:
         path = [tn if p == "pg_temp" else p for p in path if p != "pg_temp" or tn is not None]
     elif tn is not None:

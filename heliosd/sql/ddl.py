@@ -144,6 +144,18 @@ def creation_namespace(ctx: DdlCtx, schema: str | None, temp: bool = False) -> C
     raise PgError("no schema has been selected to create in", errcodes.INVALID_SCHEMA_NAME)
 
 
+def _check_fk_persistence(cat, rel, prel) -> None:
+    """ATAddForeignKeyConstraint: temporary and permanent tables never reference each other."""
+    def temp(r):
+        ns = cat.namespaces.get(r.namespace)
+        return ns is not None and C.is_temp_ns_name(ns.name)
+
+    if temp(rel) != temp(prel):
+        raise PgError("constraints on temporary tables may reference only temporary tables" if temp(rel) else
+                      "constraints on permanent tables may reference only permanent tables",
+                      errcodes.INVALID_TABLE_DEFINITION)
+
+
 def check_creatable(ns, name: str) -> None:
     """heap_create: no new relations in pg_catalog/pg_toast (allow_system_table_mods is off)."""
     if ns.oid in (C.PG_CATALOG_NS, C.PG_TOAST_NS):
@@ -660,6 +672,7 @@ def add_constraint(an, ctx: DdlCtx, rel: C.Relation, spec, taken, creating=False
             prel = find_rel(ctx, rtable, "r")
         if prel.oid == rel.oid:
             prel = rel
+        _check_fk_persistence(ctx.cat, rel, prel)
         if rcols_nodes:
             rnames = [ident(x) for x in rcols_nodes]
             ratt = []

@@ -106,6 +106,22 @@ def test_shadowing_and_plan_cache(heliosd, db):
     b.close()
 
 
+def test_other_temp_schema_in_search_path_is_ignored(heliosd, db):
+    """Naming another session's temp schema in search_path finds nothing there (and can never
+    share a cached plan with its owner)."""
+    a, b = connect(heliosd, db), connect(heliosd, db)
+    q(b, "CREATE TEMP TABLE only_b (v text)")
+    q(b, "INSERT INTO only_b VALUES ('b secret')")
+    sb = one(b, "SELECT nspname FROM pg_namespace WHERE oid = pg_my_temp_schema()")
+    q(a, f"SET search_path = {sb}, public")
+    for _ in range(2):
+        assert q(b, "SELECT v FROM only_b") == [("b secret",)]
+        with pytest.raises(psycopg2.errors.UndefinedTable):
+            q(a, "SELECT v FROM only_b")
+    a.close()
+    b.close()
+
+
 def test_dropped_at_disconnect(heliosd, db):
     a = connect(heliosd, db)
     q(a, "CREATE TEMP TABLE gone (id int)")
@@ -204,6 +220,22 @@ def test_use_branch_leaves_temp_tables_behind(heliosd, db):
     obs_other.close()
     q(obs_main, "DROP BRANCH temp_other")
     obs_main.close()
+
+
+def test_graceful_shutdown_drops_them(tmp_path):
+    srv = HeliosServer(str(tmp_path / "data")).start()
+    try:
+        c = psycopg2.connect(srv.dsn())
+        c.autocommit = True
+        q(c, "CREATE TEMP TABLE at_stop (a int)")
+        srv.stop()  # SIGTERM: the idle session is closed and cleans up before the pipeline stops
+        assert "dropping the temporary objects" not in srv.stderr_text()
+        srv.start()
+        c = psycopg2.connect(srv.dsn())
+        assert one(c, "SELECT count(*) FROM pg_class WHERE relpersistence = 't'") == 0
+        c.close()
+    finally:
+        srv.stop()
 
 
 def test_nothing_survives_a_crash(tmp_path):

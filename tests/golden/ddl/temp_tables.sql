@@ -111,3 +111,24 @@ SELECT count(*) FROM pg_class WHERE relpersistence = 't';
 CREATE TEMP TABLE again (a int);
 INSERT INTO again VALUES (5);
 SELECT * FROM again;
+-- foreign keys never mix temporary and permanent tables
+CREATE TABLE perm_parent (id int PRIMARY KEY);
+CREATE TEMP TABLE temp_parent (id int PRIMARY KEY);
+CREATE TEMP TABLE temp_child (p int REFERENCES perm_parent);
+CREATE TABLE perm_child (p int REFERENCES temp_parent);
+CREATE TEMP TABLE temp_child2 (p int REFERENCES temp_parent);
+INSERT INTO temp_parent VALUES (1);
+INSERT INTO temp_child2 VALUES (1);
+INSERT INTO temp_child2 VALUES (2);
+DROP TABLE temp_parent;
+DROP TABLE temp_parent CASCADE;
+INSERT INTO temp_child2 VALUES (3);
+-- LOCK, rename
+CREATE TEMP TABLE cp (a int, b text);
+LOCK TABLE cp IN ACCESS EXCLUSIVE MODE;
+ALTER TABLE cp RENAME TO cp2;
+SELECT relname, relpersistence FROM pg_class WHERE relname IN ('cp', 'cp2');
+-- a temp sequence shadows nothing it should not: nextval finds the temp one first
+CREATE SEQUENCE sq START 100;
+CREATE TEMP SEQUENCE sq START 5;
+SELECT nextval('sq'), nextval('public.sq');
