@@ -859,7 +859,10 @@ def cell(s, unit=""):
 
 
 def ratio(h, p):
-    return "n/a" if not p or p != p or h != h else f"**{h / p:.2f}**"
+    if not p or p != p or h != h:
+        return "n/a"
+    r = h / p
+    return f"**{r:.2f}**" if r >= 0.095 else f"**{r:.2g}**"
 
 
 def render(res: dict) -> str:
@@ -1085,7 +1088,7 @@ def write_doc(res: dict) -> None:
     if start in text and end in text:
         a, rest = text.split(start, 1)
         _, b = rest.split(end, 1)
-        text = a + block + b.lstrip("\n")
+        text = a + block + "\n" + b.lstrip("\n")
         if not text.endswith("\n"):
             text += "\n"
     else:
