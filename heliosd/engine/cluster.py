@@ -198,6 +198,7 @@ def create_database(txn, name: str, owner: int, oid: int | None = None, template
         # O(1): the new database's main branch is a fork of the template's main
         parent = txn.branch_id(template["oid"], "main")
         bid = txn.create_branch(oid, "main", parent, meta={"owner": owner})
+        C.strip_temp_objects(txn, bid)  # sessions' temp tables of the template stay behind
     else:
         bid = txn.create_branch(oid, "main", None, meta={"owner": owner})
         C.init_database_catalog(txn, bid)

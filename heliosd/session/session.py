@@ -1079,7 +1079,7 @@ class Session:
         otherwise returns the rows.  Sets portal.tag."""
         txn = self.txn
         txn.ran_query = True
-        if txn.read_only and (p.kind == "dml" or p.has_locks):
+        if txn.read_only and (p.kind == "dml" or p.has_locks) and not _temp.dml_only_on_temp(p):
             what = p.tag if p.kind == "dml" else p.has_locks
             raise PgError(f"cannot execute {what} in a read-only transaction", errcodes.READ_ONLY_SQL_TRANSACTION)
         sp = txn.savepoint()

@@ -101,6 +101,16 @@ def note_on_commit(ctx, oid: int, action: str | None) -> None:
         ctx.session.temp_on_commit[oid] = (ctx.bid, action)
 
 
+def dml_only_on_temp(p) -> bool:
+    """INSERT/UPDATE/DELETE whose target is a temporary table: allowed in a read-only
+    transaction, as PostgreSQL's ExecCheckXactReadOnly allows it."""
+    from ..plan.nodes import ModifyTable
+
+    plan = p.plan
+    return (p.kind == "dml" and not p.has_locks and isinstance(plan, ModifyTable)
+            and getattr(plan.rel, "persistence", "p") == "t")
+
+
 def run_on_commit(s, txn) -> None:
     """ON COMMIT DROP / DELETE ROWS, in the committing transaction (PreCommit_on_commit_actions)."""
     from ..sql import ddl_dispatch as DD

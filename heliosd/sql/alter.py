@@ -693,6 +693,9 @@ def _run_text_action(an, ctx, rel, act):
         ns = cat.namespace(act[1])
         if ns is None:
             raise PgError(f'schema "{act[1]}" does not exist', errcodes.INVALID_SCHEMA_NAME)
+        old_ns = cat.namespaces.get(rel.namespace)
+        if C.is_temp_ns_name(ns.name) or (old_ns is not None and C.is_temp_ns_name(old_ns.name)):
+            raise PgError("cannot move objects into or out of temporary schemas", errcodes.FEATURE_NOT_SUPPORTED)
         if cat.relation_name_taken(ns.oid, rel.name):
             raise PgError(f'relation "{rel.name}" already exists in schema "{act[1]}"', errcodes.DUPLICATE_TABLE)
         for obj in [rel] + list(cat.indexes_of.get(rel.oid, [])):
