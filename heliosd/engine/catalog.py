@@ -555,10 +555,10 @@ def _delete_temp_objects(txn, bid: int, doomed: list, delete_data: bool) -> None
         bump_token(txn, bid)
 
 
-def drop_temp_namespace(txn, bid: int, ns_name: str, ns_oid: int | None = None) -> bool:
+def drop_temp_namespace(txn, bid: int, ns_name: str, ns_oid: int | None = None) -> list:
     """Drop a temp namespace with every object in it and its data, in branch ``bid``
-    (a session's end, a leftover found by a new owner, server start).  Returns whether it
-    existed.  Also forgets the registry record (invariant 5)."""
+    (a session's end, a leftover found by a new owner, server start).  Returns the dropped
+    objects.  Also forgets the registry record (invariant 5)."""
     from ..storage.mvcc import SYSTEM_BRANCH
 
     objects = load_objects(txn, bid)
@@ -571,7 +571,7 @@ def drop_temp_namespace(txn, bid: int, ns_name: str, ns_oid: int | None = None) 
         k = temp_registry_key(bid, oid)
         if txn.get(SYSTEM_BRANCH, OBJ_TEMP_REGISTRY, k, latest=True) is not None:
             txn.delete(SYSTEM_BRANCH, OBJ_TEMP_REGISTRY, k)
-    return bool(doomed)
+    return doomed
 
 
 def strip_temp_objects(txn, bid: int) -> int:

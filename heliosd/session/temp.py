@@ -153,8 +153,10 @@ def discard(s, txn) -> None:
 # ----------------------------------------------------------------- session end
 
 
-def _drop_all(s, txn) -> None:
+def _drop_all(s, txn) -> list:
+    """Drop the session's temp schemas in every branch; [(bid, oid)] of dropped sequences."""
     name = temp_name(s)
+    seqs = []
     for bid in sorted(s.temp_branches):
         info = s.store.branches.get(bid)
         if info is None or info.dropped:
@@ -162,7 +164,15 @@ def _drop_all(s, txn) -> None:
                 if rb == bid:
                     txn.delete(0, C.OBJ_TEMP_REGISTRY, C.temp_registry_key(rb, nsoid))
             continue
-        C.drop_temp_namespace(txn, bid, name)
+        seqs += [(bid, o.oid) for o in C.drop_temp_namespace(txn, bid, name)
+                 if isinstance(o, C.Relation) and o.kind == "S"]
+    return seqs
+
+
+def _forget_sequences(s, seqs) -> None:
+    cache = s.cluster.sequence_cache
+    for key in seqs:
+        cache.pop(key, None)
 
 
 def schedule_cleanup(s) -> None:
@@ -180,8 +190,9 @@ def schedule_cleanup(s) -> None:
     if loop is None:
         txn = s.store.begin()
         try:
-            _drop_all(s, txn)
+            seqs = _drop_all(s, txn)
             s.store.commit_sync(txn)
+            _forget_sequences(s, seqs)
         except Exception:
             log.exception("dropping the temporary objects of session %s failed", s.pid)
         finally:
@@ -207,8 +218,9 @@ async def cleanup(s) -> None:
                     txn.rollback()
                     await asyncio.sleep(0.05)
                     continue
-                _drop_all(s, txn)
+                seqs = _drop_all(s, txn)
                 await s.store.commit(txn)
+                _forget_sequences(s, seqs)
                 return
             except PgError as e:
                 if txn.active:

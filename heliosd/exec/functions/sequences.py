@@ -149,14 +149,16 @@ def _limit_error(rel, inc):
                    errcodes.SEQUENCE_GENERATOR_LIMIT_EXCEEDED)
 
 
-def _check_writable(ctx, what):
-    if getattr(ctx.txn, "read_only", False):
+def _check_writable(ctx, what, rel=None):
+    # a temporary sequence may change in a read-only transaction (PostgreSQL's PreventCommandIfReadOnly
+    # is skipped for temp relations)
+    if getattr(ctx.txn, "read_only", False) and getattr(rel, "persistence", "p") != "t":
         raise PgError(f"cannot execute {what}() in a read-only transaction", errcodes.READ_ONLY_SQL_TRANSACTION)
 
 
 def nextval(oid):
     ctx, rel = _seq_rel(oid)
-    _check_writable(ctx, "nextval")
+    _check_writable(ctx, "nextval", rel)
     s = rel.seq
     inc = s.increment
     st = _state(ctx, rel)
