@@ -37,6 +37,7 @@ class PgError(Exception):
         constraint: str | None = None,
         datatype: str | None = None,
         where: str | None = None,
+        routine: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -53,6 +54,9 @@ class PgError(Exception):
         self.constraint = constraint
         self.datatype = datatype
         self.where = where
+        # the R field: PostgreSQL's C function that raised it; sent only where clients rely on
+        # it (asyncpg recognizes RevalidateCachedQuery's "cached plan must not change" by it)
+        self.routine = routine
 
     def fields(self) -> dict[str, str]:
         """ErrorResponse fields keyed by their one-letter protocol code."""
@@ -75,6 +79,8 @@ class PgError(Exception):
             f["d"] = self.datatype
         if self.constraint is not None:
             f["n"] = self.constraint
+        if getattr(self, "routine", None) is not None:
+            f["R"] = self.routine
         return f
 
     def __repr__(self) -> str:  # pragma: no cover - debugging aid

@@ -50,17 +50,43 @@ _td = _dt.timedelta
 _DAY_US = 86_400_000_000
 
 
+# +/-infinity (heliosd.types' singleton subclasses) are stored as sentinels outside every
+# finite value's range: PostgreSQL's int64 / int32 ones for timestamps, for dates as ordinals
+_TS_INF, _TS_NINF = 2**63 - 1, -2**63
+_D_INF, _D_NINF = 2**31 - 1, -2**31
+_date_cls = _dt.date
+_datetime_cls = _dt.datetime
+
+
 def _ts_to(v: _dt.datetime) -> int:
+    if v.__class__ is not _datetime_cls and getattr(v, "sign", None) is not None:
+        return _TS_INF if v.sign > 0 else _TS_NINF
     d = v - (_EPOCH_TZ if v.tzinfo is not None else _EPOCH)
     return (d.days * 86400 + d.seconds) * 1_000_000 + d.microseconds
 
 
 def _ts_from(n: int) -> _dt.datetime:
+    if n == _TS_INF or n == _TS_NINF:
+        return T.TIMESTAMP_INFINITY if n > 0 else T.TIMESTAMP_NEG_INFINITY
     return _EPOCH + _td(microseconds=n)
 
 
 def _tstz_from(n: int) -> _dt.datetime:
+    if n == _TS_INF or n == _TS_NINF:
+        return T.TIMESTAMPTZ_INFINITY if n > 0 else T.TIMESTAMPTZ_NEG_INFINITY
     return _EPOCH_TZ + _td(microseconds=n)
+
+
+def _date_to(v) -> int:
+    if v.__class__ is not _date_cls and getattr(v, "sign", None) is not None:
+        return _D_INF if v.sign > 0 else _D_NINF
+    return v.toordinal()
+
+
+def _date_from(n: int):
+    if n == _D_INF or n == _D_NINF:
+        return T.DATE_INFINITY if n > 0 else T.DATE_NEG_INFINITY
+    return _dt.date.fromordinal(n)
 
 
 def _time_to(v: _dt.time) -> int:
@@ -108,7 +134,7 @@ def _jsonb_from(s):
 _SCALAR = {
     # oid: (to_storage, from_storage) ; None = identity
     1700: (str, Decimal),
-    1082: (_dt.date.toordinal, _dt.date.fromordinal),
+    1082: (_date_to, _date_from),
     1083: (_time_to, _time_from),
     1114: (_ts_to, _ts_from),
     1184: (_ts_to, _tstz_from),
@@ -135,6 +161,9 @@ def converters(type_oid: int):
     if c is not None:
         return c
     t = T.by_oid(type_oid, None)
+    if t is not None and getattr(t, "typtype", None) == "d" and getattr(t, "base", None) is not None \
+            and t.base is not t:
+        return converters(t.base.oid)  # a domain is stored as its base type
     elem = t.elem if t is not None and t.is_array else None
     if elem is not None:
         eto, efrom = converters(elem.oid)

@@ -716,6 +716,9 @@ class Connection(asyncio.Protocol):
                               errcodes.INVALID_BINARY_REPRESENTATION, where=where % (i + 1)) from None
         if s.txn is None:
             s._begin_txn(implicit=True)
+        p2 = s.revalidate(p)
+        if p2 is not p:
+            s.prepared[ev.statement] = p = p2
         cols = p.columns if p.kind in ("query", "dml") else None
         rf = ev.result_formats
         if cols is not None and len(rf) not in (0, 1, len(cols)):

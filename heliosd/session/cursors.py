@@ -161,8 +161,44 @@ def _backward(c: Cursor, direction: str, count) -> bool:
     return False
 
 
+class _PortalCursor:
+    """A protocol-level portal (Bind) seen through FETCH/MOVE, as PostgreSQL allows:
+    asyncpg moves its cursors with ``MOVE FORWARD n "<portal>"``.  The portal's rows are
+    materialized on first use; its position is shared with Execute."""
+
+    scroll = False
+    binary = False
+
+    def __init__(self, portal):
+        self.portal = portal
+        self.columns = portal.prepared.columns
+        self.rows = portal.rows
+
+    @property
+    def pos(self):
+        return self.portal.pos
+
+    @pos.setter
+    def pos(self, v):
+        self.portal.pos = max(0, min(v, len(self.rows)))
+
+
+async def _find_for_fetch(s, name):
+    c = s.cursors.get(name)
+    if c is not None:
+        return c
+    portal = s.portals.get(name) if name else None
+    if portal is not None and portal.prepared.kind == "query" and portal.prepared.columns is not None:
+        if portal.rows is None:
+            rows = await s._execute(portal.prepared, portal.params, stream=False, portal=portal)
+            portal.rows = list(rows or [])
+            portal.pos = 0
+        return _PortalCursor(portal)
+    return _find(s, name)
+
+
 async def fetch(s, u) -> None:
-    c = _find(s, u.name)
+    c = await _find_for_fetch(s, u.name)
     direction = u.direction
     count = u.count
     if direction == "next" and count != 1:
@@ -199,4 +235,7 @@ def describe_fetch(s, u):
     """Result columns of a FETCH (for Describe in the extended protocol); None for MOVE."""
     if u.move:
         return None
+    portal = s.portals.get(u.name) if u.name and u.name not in s.cursors else None
+    if portal is not None and portal.prepared.kind == "query":
+        return portal.prepared.columns
     return _find(s, u.name).columns

@@ -884,6 +884,23 @@ class Session:
             if own_txn:
                 txn.rollback()
 
+    def revalidate(self, p: Prepared) -> Prepared:
+        """A prepared statement whose catalog changed since it was planned is planned again
+        (PostgreSQL's plan-cache invalidation); a different result row type is 0A000
+        "cached plan must not change result type" (drivers such as asyncpg then re-prepare)."""
+        token = getattr(p, "token", None)
+        if token is None or p.kind not in ("query", "dml") or self.txn is None or self.branch_id is None:
+            return p
+        if self.catalog(self.txn).token == token:
+            return p
+        np = self.prepare(p.sql, list(p.param_types))
+        old = [(c.type.oid, c.typmod) for c in (p.columns or [])]
+        new = [(c.type.oid, c.typmod) for c in (np.columns or [])]
+        if old != new or (p.columns is None) != (np.columns is None):
+            raise PgError("cached plan must not change result type", errcodes.FEATURE_NOT_SUPPORTED,
+                          routine="RevalidateCachedQuery")
+        return np
+
     def _private_catalog(self, txn) -> bool:
         from ..storage.mvcc import lkey
 

@@ -911,6 +911,9 @@ async def _execute_stmt(s, u, text, multi):
     p = s.prepared.get(u.name)
     if p is None:
         raise PgError(f'prepared statement "{u.name}" does not exist', errcodes.INVALID_SQL_STATEMENT_NAME)
+    p2 = s.revalidate(p)
+    if p2 is not p:
+        s.prepared[u.name] = p = p2
     if len(u.args) != len(p.param_types):
         raise PgError(f"wrong number of parameters for prepared statement \"{u.name}\"", errcodes.SYNTAX_ERROR,
                       detail=f"Expected {len(p.param_types)} parameters but got {len(u.args)}.")
@@ -921,7 +924,8 @@ async def _execute_stmt(s, u, text, multi):
         params.append(eval_const(R.coerce(e, t, -1, "assignment")))
     from .session import Portal
 
-    portal = Portal("", p, params, [])
+    # through the extended protocol, the Bind's result formats apply (Describe described it)
+    portal = Portal("", p, params, list(getattr(s, "portal_formats", None) or []))
     await s.run_portal(portal, 0, describe=True)
 
 

@@ -63,8 +63,12 @@ def datatype_info(dt):
     if this == exp.DataType.Type.USERDEFINED:
         kind = dt.args.get("kind")
         if isinstance(kind, exp.Dot) and isinstance(kind.expression, exp.Identifier) and \
-                str(kind.this).lower() == "pg_catalog":
+                (kind.this.this if isinstance(kind.this, exp.Identifier) and kind.this.quoted
+                 else str(kind.this).lower()) == "pg_catalog":
             kind = kind.expression  # pg_catalog."char", pg_catalog.int4
+            qualified = True
+        else:
+            qualified = False
         if isinstance(kind, exp.Identifier) and kind.quoted and not dt.expressions:
             # a quoted name is a pg_type name as is: "char" is the one-byte type, not character(1)
             try:
@@ -77,7 +81,12 @@ def datatype_info(dt):
         if name.startswith("pg_catalog."):
             name = name[len("pg_catalog."):]
         params = [_param_value(p) for p in dt.expressions or []]
-        t, tm = _resolve(name, params)
+        try:
+            t, tm = _resolve(name, params)
+        except PgError as e:
+            if qualified and e.code == errcodes.UNDEFINED_OBJECT and e.message == f'type "{name}" does not exist':
+                raise PgError(f'type "pg_catalog.{name}" does not exist', errcodes.UNDEFINED_OBJECT) from None
+            raise
         return t, tm, None
     sqlname = this.name if hasattr(this, "name") else str(this)
     if sqlname in SERIALS:

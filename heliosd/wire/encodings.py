@@ -177,7 +177,7 @@ def transcode_out(data: bytes, codec: Codec) -> bytes:
         elif t == 0x54 and any(b >= 0x80 for b in payload):  # 'T': names + fixed fields
             body = bytearray(payload[:2])
             i = 2
-            for _ in range(struct.unpack_from("!h", payload, 0)[0]):
+            for _ in range(struct.unpack_from("!H", payload, 0)[0]):
                 j = payload.index(0, i)
                 body += lenient(payload[i:j]) + b"\x00" + payload[j + 1:j + 19]
                 i = j + 19

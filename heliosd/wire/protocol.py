@@ -722,19 +722,19 @@ def command_complete(tag: str) -> bytes:
 
 def row_description(fields) -> bytes:
     """fields: iterable of (name, table_oid, attnum, type_oid, typlen, typmod, format)."""
-    parts = [_h.pack(len(fields))]
+    parts = [_H.pack(len(fields))]
     for name, toid, attnum, typoid, typlen, typmod, fmt in fields:
         parts.append(_z(name) + struct.pack("!IhIhih", toid, attnum, typoid, typlen, typmod, fmt))
     return _msg(b"T", b"".join(parts))
 
 
 def parameter_description(oids) -> bytes:
-    return _msg(b"t", _h.pack(len(oids)) + b"".join(_I.pack(o) for o in oids))
+    return _msg(b"t", _H.pack(len(oids)) + b"".join(_I.pack(o) for o in oids))
 
 
 def data_row(values) -> bytes:
     """values: encoded bytes per column, or None for NULL."""
-    parts = [_h.pack(len(values))]
+    parts = [_H.pack(len(values))]
     for v in values:
         if v is None:
             parts.append(b"\xff\xff\xff\xff")
