@@ -1641,7 +1641,9 @@ def _type_default_name(dt) -> str:
         from .types_sql import datatype_to_type
 
         t, _tm = datatype_to_type(dt)
-        return (t.elem.name if t.is_array and t.elem is not None else t.name)
+        # the name as written: int[] is named int4, "_int4" is _int4
+        written_array = isinstance(dt, exp.DataType) and dt.this == exp.DataType.Type.ARRAY
+        return (t.elem.name if written_array and t.is_array and t.elem is not None else t.name)
     except Exception:
         return "?column?"
 

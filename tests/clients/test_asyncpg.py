@@ -195,3 +195,37 @@ def test_listen(heliosd):
             await a.close()
             await b.close()
     run(main())
+
+
+def test_statement_cache_after_ddl_cursor_forward_named_execute(heliosd):
+    """What asyncpg's own suite checks: its statement cache survives DDL (the server's
+    'cached plan must not change result type' makes it re-prepare), Cursor.forward() moves a
+    protocol-level portal with MOVE, EXECUTE of a named statement uses the Bind's formats."""
+    async def main():
+        c = await connect(heliosd)
+        try:
+            await c.execute("drop table if exists apg_inval; create table apg_inval (a int, b int)")
+            await c.execute("insert into apg_inval values (1, 2)")
+            assert tuple(await c.fetchrow("select * from apg_inval")) == (1, 2)
+            await c.execute("alter table apg_inval alter column b set data type text")
+            assert tuple(await c.fetchrow("select * from apg_inval")) == (1, "2")  # re-prepared silently
+            async with c.transaction():
+                await c.fetchrow("select * from apg_inval")
+                await c.execute("alter table apg_inval add column c int")
+                with pytest.raises(asyncpg.exceptions.InvalidCachedStatementError):
+                    await c.fetchrow("select * from apg_inval")
+            st = await c.prepare("select generate_series(0, 20)")
+            async with c.transaction():
+                cur = await st.cursor()
+                assert [r[0] for r in await cur.fetch(2)] == [0, 1]
+                assert await cur.forward(5) == 5
+                assert (await cur.fetchrow())[0] == 7
+            ps = await c.prepare("select 1::int4", name="apg_named")
+            assert ps.get_name() == "apg_named"
+            assert await c.fetchval("EXECUTE apg_named") == 1
+            with pytest.raises(asyncpg.exceptions.DuplicatePreparedStatementError):
+                await c.prepare("select 1", name="apg_named")
+            await c.execute("drop table apg_inval")
+        finally:
+            await c.close()
+    run(main())
