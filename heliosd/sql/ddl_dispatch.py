@@ -500,6 +500,8 @@ def alter_sequence_text(an, sql: str) -> DdlStatement:
     restart = None
     rename = None
     owned = None
+    set_schema = None
+    owner_to = None
     while not p.at_end():
         if p.accept("RESTART"):
             p.accept("WITH")
@@ -549,6 +551,16 @@ def alter_sequence_text(an, sql: str) -> DdlStatement:
                     owned = (t2, p.ident(), t1)
         elif p.accept("AS"):
             opts["as"] = p.ident()
+        elif p.word() == "SET" and p.word(1) == "SCHEMA":
+            p.next()
+            p.next()
+            set_schema = p.ident()
+        elif p.word() == "SET" and p.word(1) in ("LOGGED", "UNLOGGED"):
+            p.next()
+            p.next()
+        elif p.accept("OWNER"):
+            p.expect("TO")
+            owner_to = p.ident()
         else:
             p.error()
 
@@ -569,6 +581,26 @@ def alter_sequence_text(an, sql: str) -> DdlStatement:
             if cat.relation_name_taken(rel.namespace, rename):
                 raise PgError(f'relation "{rename}" already exists', errcodes.DUPLICATE_TABLE)
             rel.name = rename
+        if set_schema is not None:
+            ns = cat.namespace(set_schema)
+            if ns is None:
+                raise PgError(f'schema "{set_schema}" does not exist', errcodes.INVALID_SCHEMA_NAME)
+            if rel.seq.owned_by:
+                t = cat.relations.get(rel.seq.owned_by[0])
+                raise PgError("cannot move an owned sequence into another schema", errcodes.FEATURE_NOT_SUPPORTED,
+                              detail=f'Sequence "{rel.name}" is linked to table "{t.name if t else "?"}".')
+            if ns.oid != rel.namespace:
+                if cat.relation_name_taken(ns.oid, rel.name):
+                    raise PgError(f'relation "{rel.name}" already exists in schema "{ns.name}"',
+                                  errcodes.DUPLICATE_TABLE)
+                rel.namespace = ns.oid
+        if owner_to is not None:
+            from ..engine import cluster as CL
+
+            role = CL.get_role_by_name(ctx.txn, owner_to)
+            if role is None:
+                raise PgError(f'role "{owner_to}" does not exist', errcodes.UNDEFINED_OBJECT)
+            rel.owner = role["oid"]
         sd = rel.seq
         o = {k: v for k, v in opts.items() if k != "as"}
         if restart is not None:
