@@ -996,6 +996,10 @@ class Session:
                 out.append(f)
             else:
                 to = t.text_out_for(tz, efd, bo, ist, ds)
+                if t is T.RECORD and getattr(c, "field_types", None):
+                    from ..sql.exprs import record_text_fn
+
+                    to = record_text_fn(c.field_types)
                 if codec is None:
                     out.append(lambda v, to=to: to(v).encode("utf-8", "surrogatepass"))
                 else:

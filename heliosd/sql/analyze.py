@@ -40,7 +40,7 @@ from . import resolve as R
 
 
 class ResultColumn:
-    __slots__ = ("name", "type", "typmod", "table_oid", "attnum")
+    __slots__ = ("name", "type", "typmod", "table_oid", "attnum", "field_types")
 
     def __init__(self, name, type, typmod=-1, table_oid=0, attnum=0):
         self.name = name
@@ -48,6 +48,7 @@ class ResultColumn:
         self.typmod = typmod
         self.table_oid = table_oid
         self.attnum = attnum
+        self.field_types = None  # a record column's field types, when known (ROW(...), t.*)
 
 
 class Query:
@@ -629,6 +630,8 @@ class Analyzer:
             if t is T.UNKNOWN:
                 t = T.TEXT
             columns.append(ResultColumn(name, t, pe.typmod, toid, attnum))
+            if t is T.RECORD and isinstance(pe, E.RowExpr):
+                columns[-1].field_types = [i.type for i in pe.items]
         if resolve_unknown:
             proj = [R.coerce(p, T.TEXT) if p.type is T.UNKNOWN else p for p in proj]
         else:

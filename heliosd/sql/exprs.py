@@ -63,6 +63,18 @@ def _bytestring(an, node, scope):
     return E.Const(node.this, T.UNKNOWN)
 
 
+def record_text_fn(types):
+    """Text output of a record whose field types are known."""
+    from ..types.arrays import record_out
+
+    outs = [(T.TEXT if t is T.UNKNOWN else t).text_out for t in types]
+
+    def f(v):
+        return None if v is None else record_out(v, outs)
+
+    return f
+
+
 def _concat(an, node, scope):
     """sqlglot's Concat only comes from string constants separated by a newline
     ('a'\n'b', SQL's continuation syntax: one constant 'ab'); concat() calls are Anonymous."""
@@ -1176,6 +1188,11 @@ def _cast(an, node: exp.Cast, scope):
         inner = _array_ctor(an, node.this, scope, target)
         return R.coerce(inner, target, typmod, "explicit", _pos(node))
     inner = analyze_expr(an, node.this, scope)
+    if isinstance(inner, E.RowExpr) and target.category == "S":
+        # ROW(...)::text, t::text: the fields print with their own types (a jsonb field holding a
+        # list is not an array)
+        text = E.Func(record_text_fn([i.type for i in inner.items]), [inner], T.TEXT, name="record_out")
+        return R.coerce(text, target, typmod, "explicit", _pos(node))
     if isinstance(inner, E.Const) and inner.type is T.UNKNOWN and isinstance(node.this, exp.Literal):
         return R.coerce(inner, target, typmod, "explicit", _pos(node))
     return R.coerce(inner, target, typmod, "explicit", _pos(node))
