@@ -424,11 +424,116 @@ class Connection(asyncio.Protocol):
         if t in (P.CopyData, P.CopyDone, P.CopyFail):
             return  # only COPY FROM STDIN consumes these (it pulls them itself)
         if t is P.FunctionCall:
-            s._send_error(PgError("the function call protocol is not supported", errcodes.FEATURE_NOT_SUPPORTED,
-                                  hint="Call the function with a SELECT statement."))
-            s._after_error()
+            s.state = "active"
+            s.query_start = time.time()
+            await self._function_call(ev)
             self._ready()
             return
+
+    async def _function_call(self, ev: P.FunctionCall):
+        """FunctionCall ('F'), PostgreSQL's fastpath.c: call a function by OID in the session's
+        transaction (an implicit one if none is open, committed at once like a simple Query)
+        and answer FunctionCallResponse ('V'); the caller sends ReadyForQuery.  The call runs
+        as ``SELECT pg_catalog.f($1, ...)`` with the overload's exact argument types, so it
+        goes through the statement driver (locks, timeouts, cancellation) like any query."""
+        s = self.session
+        try:
+            if s.txn_state == "E":
+                raise PgError("current transaction is aborted, commands ignored until end of transaction block",
+                              errcodes.IN_FAILED_SQL_TRANSACTION)
+            from ..engine.pgcatalog.builtin import function_by_oid
+
+            fn = function_by_oid(ev.oid)
+            if fn is None:
+                raise PgError(f"function with OID {ev.oid} does not exist", errcodes.UNDEFINED_FUNCTION)
+            if fn.kind != "f" or getattr(fn, "retset", False):
+                raise PgError(f'cannot call function "{fn.name}" via fastpath interface', errcodes.WRONG_OBJECT_TYPE)
+            argtypes = list(fn.args)
+            if any(isinstance(a, str) or not hasattr(a, "oid") for a in argtypes) or (
+                    callable(fn.ret) and not hasattr(fn.ret, "oid")):
+                raise PgError(f'cannot call polymorphic function "{fn.name}" via fastpath interface',
+                              errcodes.FEATURE_NOT_SUPPORTED)
+            n = len(argtypes)
+            if len(ev.args) != n:
+                raise PgError(f"function call message contains {len(ev.args)} arguments but function requires {n}",
+                              errcodes.PROTOCOL_VIOLATION)
+            if len(ev.arg_formats) not in (0, 1, n):
+                raise PgError(f"function call message contains {len(ev.arg_formats)} argument formats but "
+                              f"{n} arguments", errcodes.PROTOCOL_VIOLATION)
+            if ev.result_format not in (0, 1):
+                raise PgError(f"unsupported format code: {ev.result_format}", errcodes.INVALID_PARAMETER_VALUE)
+            params = self._decode_params(ev.args, argtypes, ev.arg_formats, "function call argument %d")
+            if s.txn is None:
+                s._begin_txn(implicit=True)
+            sql = 'SELECT pg_catalog."%s"(%s)' % (fn.name.replace('"', '""'),
+                                                   ", ".join(f"${i + 1}" for i in range(n)))
+            s.query_text = sql
+            p = s.prepare(sql, argtypes)
+            rows = await s._execute(p, params, stream=False)
+            v = rows[0][0] if rows else None
+            if v is None:
+                s.out.append(P.function_call_response(None))
+            else:
+                enc = s.row_encoders(p.columns, [ev.result_format])[0]
+                s.out.append(P.function_call_response(enc(v)))
+            if s.txn is not None and s.txn_implicit:
+                await s._commit_txn()
+        except PgError as e:
+            s._send_error(e)
+            s._after_error()
+        except Exception as e:  # internal bug: XX000, session lives on
+            s._internal_error(e)
+            s._after_error()
+
+    def _decode_params(self, raws, types, fmts, where: str) -> list:
+        """Decode Bind parameters / FunctionCall arguments (text or binary per format code)."""
+        s = self.session
+        params = []
+        tz = s.tz()
+        from ..exec import runtime  # reg* parameters (regclass...) resolve names in this session's catalog
+
+        runtime.state.session = s
+        runtime.state.ctx = None
+        for i, (raw, t) in enumerate(zip(raws, types)):
+            fmt = fmts[0] if len(fmts) == 1 else (fmts[i] if fmts else 0)
+            if fmt not in (0, 1):
+                raise PgError(f"unsupported format code: {fmt}", errcodes.INVALID_PARAMETER_VALUE,
+                              where=where % (i + 1))
+            if raw is None:
+                params.append(None)
+                continue
+            try:
+                if fmt == 1:
+                    params.append(t.binary_in(raw, -1))
+                else:
+                    codec = s.client_codec()
+                    if codec is not None:
+                        text = codec.decode(raw)
+                    else:
+                        try:
+                            text = raw.decode("utf-8")
+                        except UnicodeDecodeError as e:
+                            raise P.invalid_utf8(raw, e.start) from None
+                    if "\x00" in text:
+                        raise PgError('invalid byte sequence for encoding "UTF8": 0x00',
+                                      errcodes.CHARACTER_NOT_IN_REPERTOIRE)
+                    params.append(t.text_in(text, -1, tz))
+            except PgError as e:
+                if fmt == 1:
+                    # PostgreSQL: a receive function that runs out of bytes fails in
+                    # pq_getmsg* (08P01); leftover bytes are Bind's own check (22P03)
+                    if e.message == "insufficient data left in message":
+                        e.code = errcodes.PROTOCOL_VIOLATION
+                    elif e.message == "incorrect binary data format":
+                        e.message = f"incorrect binary data format in bind parameter {i + 1}"
+                if e.where is None:
+                    # PostgreSQL shows text values as '...' (log_parameter_max_length_on_error = 0)
+                    e.where = where % (i + 1) + (" = '...'" if fmt == 0 else "")
+                raise
+            except Exception:
+                raise PgError(f"incorrect binary data format in bind parameter {i + 1}",
+                              errcodes.INVALID_BINARY_REPRESENTATION, where=where % (i + 1)) from None
+        return params
 
     async def _start_tls(self, ctx):
         loop = asyncio.get_event_loop()
@@ -668,52 +773,8 @@ class Connection(asyncio.Protocol):
         if len(fmts) not in (0, 1, n):
             raise PgError(f"bind message has {len(fmts)} parameter formats but {n} parameters",
                           errcodes.PROTOCOL_VIOLATION)
-        params = []
-        tz = s.tz()
-        from ..exec import runtime  # reg* parameters (regclass...) resolve names in this session's catalog
-
-        runtime.state.session = s
-        runtime.state.ctx = None
         where = (f'portal "{ev.portal}"' if ev.portal else "unnamed portal") + " parameter $%d"
-        for i, (raw, t) in enumerate(zip(ev.params, p.param_types)):
-            fmt = fmts[0] if len(fmts) == 1 else (fmts[i] if fmts else 0)
-            if fmt not in (0, 1):
-                raise PgError(f"unsupported format code: {fmt}", errcodes.INVALID_PARAMETER_VALUE,
-                              where=where % (i + 1))
-            if raw is None:
-                params.append(None)
-                continue
-            try:
-                if fmt == 1:
-                    params.append(t.binary_in(raw, -1))
-                else:
-                    codec = s.client_codec()
-                    if codec is not None:
-                        text = codec.decode(raw)
-                    else:
-                        try:
-                            text = raw.decode("utf-8")
-                        except UnicodeDecodeError as e:
-                            raise P.invalid_utf8(raw, e.start) from None
-                    if "\x00" in text:
-                        raise PgError('invalid byte sequence for encoding "UTF8": 0x00',
-                                      errcodes.CHARACTER_NOT_IN_REPERTOIRE)
-                    params.append(t.text_in(text, -1, tz))
-            except PgError as e:
-                if fmt == 1:
-                    # PostgreSQL: a receive function that runs out of bytes fails in
-                    # pq_getmsg* (08P01); leftover bytes are Bind's own check (22P03)
-                    if e.message == "insufficient data left in message":
-                        e.code = errcodes.PROTOCOL_VIOLATION
-                    elif e.message == "incorrect binary data format":
-                        e.message = f"incorrect binary data format in bind parameter {i + 1}"
-                if e.where is None:
-                    # PostgreSQL shows text values as '...' (log_parameter_max_length_on_error = 0)
-                    e.where = where % (i + 1) + (" = '...'" if fmt == 0 else "")
-                raise
-            except Exception:
-                raise PgError(f"incorrect binary data format in bind parameter {i + 1}",
-                              errcodes.INVALID_BINARY_REPRESENTATION, where=where % (i + 1)) from None
+        params = self._decode_params(ev.params, p.param_types, fmts, where)
         if s.txn is None:
             s._begin_txn(implicit=True)
         p2 = s.revalidate(p)

@@ -215,7 +215,12 @@ class CopyFail:
 
 @dataclass
 class FunctionCall:
-    pass
+    """FunctionCall ('F'): call the function with OID ``oid`` (the fast-path interface)."""
+
+    oid: int = 0
+    arg_formats: list = field(default_factory=list)
+    args: list = field(default_factory=list)  # bytes or None (NULL)
+    result_format: int = 0
 
 
 @dataclass
@@ -651,7 +656,26 @@ def _p_close(r: _Reader):
 
 
 def _p_function(r: _Reader):
-    return FunctionCall()
+    oid = r.uint32()
+    nf = r.int16()
+    if nf < 0:
+        raise _Malformed("invalid message format")
+    fmts = [r.int16() for _ in range(nf)]
+    na = r.int16()
+    if na < 0:
+        raise _Malformed("invalid message format")
+    args = []
+    for _ in range(na):
+        ln = r.int32()
+        if ln == -1:
+            args.append(None)
+        elif ln < 0:
+            raise _Malformed(f"invalid argument size {ln} in function call message")
+        else:
+            args.append(r.bytes(ln))
+    rf = r.int16()
+    r.end()
+    return FunctionCall(oid, fmts, args, rf)
 
 
 def _p_password(r: _Reader):
@@ -778,6 +802,13 @@ def negotiate_protocol_version(options) -> bytes:
     """NegotiateProtocolVersion: the newest version we support (PostgreSQL 15
     sends the full 3.0 code here) and the _pq_ options we did not recognize."""
     return _msg(b"v", _I.pack(PROTOCOL_LATEST) + _I.pack(len(options)) + b"".join(_z(o) for o in options))
+
+
+def function_call_response(value: bytes | None) -> bytes:
+    """FunctionCallResponse ('V'): the result (None = NULL)."""
+    if value is None:
+        return _msg(b"V", _i.pack(-1))
+    return _msg(b"V", _i.pack(len(value)) + value)
 
 
 def copy_data(data: bytes) -> bytes:

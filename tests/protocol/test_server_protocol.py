@@ -231,10 +231,87 @@ def test_terminate_closes(heliosd):
     assert c.closed()
 
 
-def test_function_call_message_is_refused_politely(raw):
-    msgs = run(raw, msg(b"F", struct.pack("!I", 1598) + b"\0\0\0\0\0\0\0\0"))
-    assert types(msgs) == "EZ" and errors(msgs)[0]["C"] == "0A000"
+def fcall(oid: int, args, formats=(), result_format: int = 0) -> bytes:
+    """FunctionCall ('F'): args are bytes or None (NULL)."""
+    p = struct.pack("!Ih", oid, len(formats)) + b"".join(struct.pack("!h", f) for f in formats)
+    p += struct.pack("!h", len(args))
+    for a in args:
+        p += struct.pack("!i", -1) if a is None else struct.pack("!i", len(a)) + a
+    return msg(b"F", p + struct.pack("!h", result_format))
+
+
+def _fcall_outcome(msgs):
+    out = []
+    for t, p in msgs:
+        if t == "V":
+            (n,) = struct.unpack_from("!i", p, 0)
+            out.append(("V", None if n == -1 else p[4:4 + n]))
+        elif t == "E":
+            out.append(("E", error_fields(p)["C"]))
+        else:
+            out.append((t, p if t == "Z" else None))
+    return out
+
+
+FCALLS = [
+    fcall(1622, [b"ab", b"3"]),  # repeat(text, int4): text in, text out
+    fcall(1622, [b"ab", struct.pack("!i", 3)], [1], 1),  # binary in and out
+    fcall(1622, [b"ab", struct.pack("!i", 2)], [0, 1]),  # a format per argument
+    fcall(1622, [None, b"3"]),  # strict function, NULL argument: NULL result
+    fcall(1622, [b"ab"]),  # wrong number of arguments
+    fcall(1622, [b"ab", b"x"]),  # bad input
+    fcall(1622, [b"ab", b"1"], [0, 0, 0]),  # format count mismatch
+    fcall(1622, [b"ab", b"1"], [], 2),  # bad result format
+    fcall(4000000000, []),  # no such function
+    fcall(1598, []) + b"",  # random(): a volatile call works
+    fcall(953, [b"12345"]),  # lo_close: invalid descriptor
+    fcall(952, [b"1", b"262144"]),  # lo_open: no such large object
+    msg(b"F", struct.pack("!I", 1598) + b"\0\0\0\0\0\0\0\0"),  # malformed: trailing bytes
+]
+
+
+def test_function_call_matches_postgres(raw, pgraw):
+    for i, m in enumerate(FCALLS):
+        h, p = _fcall_outcome(run(raw, m)), _fcall_outcome(run(pgraw, m))
+        if i == 9:  # random(): a value of its own, in text
+            assert [t for t, _ in h] == [t for t, _ in p] == ["V", "Z"]
+            continue
+        assert h == p, (i, h, p)
     assert types(run(raw, query("select 1"))) == "TDCZ"
+
+
+def test_function_call_in_transaction_block(raw, pgraw):
+    """Inside BEGIN the call runs in the transaction; an error aborts it (status E)."""
+    for c in (raw, pgraw):
+        run(c, query("begin"))
+    for m in (fcall(1622, [b"a", b"2"]), fcall(953, [b"0"]), fcall(1622, [b"a", b"2"])):
+        assert _fcall_outcome(run(raw, m)) == _fcall_outcome(run(pgraw, m))
+    for c in (raw, pgraw):
+        assert run(c, query("rollback"))[-1] == ("Z", b"I")
+
+
+def test_function_call_large_object_round_trip(raw):
+    """libpq's lo_* flow: lo_creat, lo_open, lowrite, lo_lseek, loread, lo_close, lo_unlink by OID."""
+    def call(oid, args, formats=(1,), rf=1):
+        msgs = run(raw, fcall(oid, args, formats, rf))
+        assert [t for t, _ in msgs] == ["V", "Z"], msgs
+        (n,) = struct.unpack_from("!i", msgs[0][1], 0)
+        return msgs[0][1][4:4 + n]
+
+    i32 = lambda v: struct.pack("!i", v)  # noqa: E731
+    run(raw, query("begin"))
+    loid = struct.unpack("!I", call(957, [i32(0x60000)]))[0]
+    fd = struct.unpack("!i", call(952, [struct.pack("!I", loid), i32(0x60000)]))[0]
+    assert struct.unpack("!i", call(955, [i32(fd), b"hello, large object"]))[0] == 19
+    assert struct.unpack("!i", call(956, [i32(fd), i32(7), i32(0)]))[0] == 7
+    assert call(954, [i32(fd), i32(100)]) == b"large object"
+    assert struct.unpack("!q", call(3171, [i32(fd)]))[0] == 19
+    assert call(1004, [b"%d" % fd, b"5"], (0,), 0) == b"0"
+    assert call(953, [i32(fd)]) == i32(0)
+    assert types(run(raw, query("commit"))) == "CZ"
+    assert run(raw, query(f"select encode(lo_get({loid}), 'escape')"))[1][1].endswith(b"hello")
+    assert call(964, [struct.pack("!I", loid)], (1,), 0) == b"1"
+    assert errors(run(raw, fcall(964, [b"%d" % loid])))[0]["C"] == "42704"
 
 
 MULTI = [

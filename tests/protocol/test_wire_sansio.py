@@ -349,3 +349,59 @@ def test_has_complete_message_for_flow_control():
     assert p.has_complete_message
     assert isinstance(p.next_event(), P.Query)
     assert not p.has_complete_message
+
+
+# ------------------------------------------------------------------ FunctionCall / FunctionCallResponse
+
+
+def _fcall(oid, formats, args, rf) -> bytes:
+    p = struct.pack("!Ih", oid, len(formats)) + b"".join(struct.pack("!h", f) for f in formats)
+    p += struct.pack("!h", len(args))
+    for a in args:
+        p += struct.pack("!i", -1) if a is None else struct.pack("!i", len(a)) + a
+    return msg(b"F", p + struct.pack("!h", rf))
+
+
+def test_function_call_decodes():
+    p = ready()
+    evs = p.feed(_fcall(952, [1], [struct.pack("!I", 16400), None, b""], 1) + _fcall(3000000000, [], [], 0))
+    assert evs == [P.FunctionCall(952, [1], [struct.pack("!I", 16400), None, b""], 1),
+                   P.FunctionCall(3000000000, [], [], 0)]
+    assert p.state == p.READY
+
+
+def test_function_call_split_into_single_bytes():
+    p = ready()
+    data = _fcall(954, [0, 1], [b"0", struct.pack("!i", 10)], 0)
+    evs = []
+    for i in range(len(data)):
+        evs += p.feed(data[i:i + 1])
+    assert evs == [P.FunctionCall(954, [0, 1], [b"0", struct.pack("!i", 10)], 0)]
+
+
+@pytest.mark.parametrize("payload", [
+    struct.pack("!I", 1598) + b"\0\0\0\0\0\0\0\0",  # trailing bytes
+    struct.pack("!Ih", 1598, 0),  # truncated
+    struct.pack("!Ihhi", 1598, 0, 1, -2) + b"\0\0",  # negative argument length
+    struct.pack("!Ih", 1598, -1) + b"\0\0\0\0",  # negative format count
+])
+def test_malformed_function_call_is_an_error_not_skipping(payload):
+    """FunctionCall is not part of the extended protocol: an error does not enter SKIPPING."""
+    p = ready()
+    evs = p.feed(msg(b"F", payload) + query("select 1"))
+    assert types(evs) == ["MessageError", "Query"]
+    assert evs[0].error.code == "08P01" and not evs[0].extended and evs[0].msg_type == "F"
+    assert p.state == p.READY
+
+
+def test_function_call_skipped_after_extended_error():
+    p = ready()
+    p.error_in_extended()
+    evs = p.feed(_fcall(1598, [], [], 0) + SYNC)
+    assert types(evs) == ["Sync"]
+
+
+def test_function_call_response_encoder():
+    assert P.function_call_response(b"abc") == b"V\0\0\0\x0b\0\0\0\x03abc"
+    assert P.function_call_response(b"") == b"V\0\0\0\x08\0\0\0\0"
+    assert P.function_call_response(None) == b"V\0\0\0\x08\xff\xff\xff\xff"

@@ -130,6 +130,22 @@ def function_oid(fn) -> int:
     return _proc_cache["fn_oid"].get(id(fn), fn.oid)
 
 
+def function_by_oid(oid: int):
+    """The function library's overload with pg_proc OID ``oid`` (the FunctionCall message), or None."""
+    proc_rows()
+    hit = _proc_cache.get("by_oid")
+    if hit is None or hit[0] is not _proc_cache["fn_oid"]:
+        F = _registry()
+        fns = {id(fn): fn for overloads in F.FUNCTIONS.values() for fn in overloads}
+        m = {}
+        for fid, o in _proc_cache["fn_oid"].items():
+            fn = fns.get(fid)
+            if fn is not None:
+                m.setdefault(o, fn)
+        hit = _proc_cache["by_oid"] = (_proc_cache["fn_oid"], m)
+    return hit[1].get(oid)
+
+
 @relation("pg_proc", memo=None)
 def pg_proc(ctx):
     return proc_rows()
