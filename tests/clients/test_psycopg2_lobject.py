@@ -4,6 +4,8 @@ read, seek, truncate, unlink, client-side import/export, transactions and
 branches."""
 from __future__ import annotations
 
+import re
+
 import psycopg2
 import psycopg2.errors
 import pytest
@@ -142,3 +144,25 @@ def test_fork_sees_parents_objects_copy_on_write(conn, heliosd):
     assert bytes(cur.fetchone()[0]) == b"parent data"
     cur.execute("select lo_unlink(%s)", (oid,))
     cur.execute("drop branch lo_fork")
+
+
+def test_read_only_transactions_cannot_write(conn):
+    """Difference from PostgreSQL 15 (which lets lo_create/lowrite/... write in a read-only
+    transaction; PostgreSQL 16 refuses them): storage refuses every write of a read-only
+    transaction, so these are 25006 as in PostgreSQL 16."""
+    cur = conn.cursor()
+    cur.execute("select lo_from_bytea(0, 'ro')")
+    oid = cur.fetchone()[0]
+    conn.commit()
+    conn.set_session(readonly=True)
+    for sql, what in [("select lo_create(0)", "lo_create()"), (f"select lo_open({oid}, 131072)", "lo_open(INV_WRITE)"),
+                      (f"select lo_put({oid}, 0, 'x')", "lo_put()"), (f"select lo_unlink({oid})", "lo_unlink()")]:
+        with pytest.raises(psycopg2.errors.ReadOnlySqlTransaction, match=re.escape(f"cannot execute {what}")):
+            cur.execute(sql)
+        conn.rollback()
+    cur.execute(f"select lo_get({oid})")
+    assert bytes(cur.fetchone()[0]) == b"ro"
+    conn.rollback()
+    conn.set_session(readonly=False)
+    cur.execute(f"select lo_unlink({oid})")
+    conn.commit()

@@ -23,6 +23,14 @@ Descriptors
 4. Privileges: the owner and superusers may read and write a large object;
    heliosd has no GRANT ... ON LARGE OBJECT, so other roles get 42501 (as
    PostgreSQL does for roles without grants).
+
+Differences from PostgreSQL 15: writes in a read-only transaction are 25006
+(``cannot execute lo_create() in a read-only transaction``, PostgreSQL 16's
+behaviour; 15 lets them through, and heliosd's storage refuses every write of
+a read-only transaction).  Descriptors opened in a subtransaction that rolls
+back stay open (their object may be gone: 42704 on use).  A statement re-run
+after a lock wait (the session driver's WouldBlock retry) re-applies position
+changes made before the wait by earlier calls in the same statement.
 """
 
 from __future__ import annotations
