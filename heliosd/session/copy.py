@@ -471,8 +471,14 @@ def _lookup_table(session, cat, st: CopyStmt):
 # ====================================================================== COPY TO
 
 
+def _quoted(name: str) -> str:
+    # always quoted: unreserved keywords (insert, name...) are column names PostgreSQL accepts
+    # bare, but the SELECT built below goes through sqlglot, which does not
+    return '"' + name.replace('"', '""') + '"'
+
+
 async def _copy_to(s, st: CopyStmt) -> None:
-    from ..engine.table import quote_ident
+    quote_ident = _quoted
 
     if st.query is not None:
         p = s.prepare(st.query, [])

@@ -951,7 +951,45 @@ async def _comment(s, u, text, multi):
 
 
 async def _lock(s, u, text, multi):
+    """LOCK TABLE: a per-relation lock in the lock manager (waits, lock_timeout, NOWAIT and
+    deadlock detection as for row locks), held to the end of the transaction.  PostgreSQL's
+    eight modes are folded to two: SHARE UPDATE EXCLUSIVE and weaker ones share, SHARE and
+    stronger ones exclude each other (SHARE/SHARE pairs therefore wait, which PostgreSQL
+    would let through).  Only LOCK TABLE takes these locks: DML does not wait for them."""
+    import json
+
+    from ..exec.context import ExecContext
+    from ..sql.analyze import Analyzer
+    from ..sql.parser import _pg_parse_json
+    from ..errors import LockNotAvailable
+    from ..storage.locks import EXCLUSIVE, SHARE, WouldBlock
+    from ..storage.mvcc import lkey
+
     _need_block(s, "LOCK TABLE")
+    stmt = json.loads(_pg_parse_json(text))["stmts"][0]["stmt"]["LockStmt"]
+    mode = EXCLUSIVE if stmt.get("mode", 8) >= 5 else SHARE
+    nowait = bool(stmt.get("nowait"))
+    an = Analyzer(s.env_for(s.catalog()))
+    rels = []
+    for item in stmt.get("relations", []):
+        rv = item["RangeVar"]
+        rel = an.lookup_relation(rv["relname"], rv.get("schemaname"))
+        if getattr(rel, "kind", "r") not in ("r", "v", "p") and not hasattr(rel, "columns"):
+            raise PgError(f'"{rv["relname"]}" is not a table or view', errcodes.WRONG_OBJECT_TYPE)
+        rels.append((getattr(rel, "oid", 0), rv["relname"]))
+    for oid, relname in rels:
+        if not oid:
+            continue  # catalog relations: nothing to lock
+        name = lkey(s.branch_id, 0, b"table-lock:%d" % oid)
+        while True:
+            try:
+                s.txn.lock(name, mode, nowait=nowait)
+                break
+            except LockNotAvailable:
+                raise PgError(f'could not obtain lock on relation "{relname}"',
+                              errcodes.LOCK_NOT_AVAILABLE) from None
+            except WouldBlock as wb:
+                await s._wait_lock(wb.waiter, ExecContext(s.txn, s.branch_id, None, None, session=s))
     _cc(s, "LOCK TABLE")
 
 

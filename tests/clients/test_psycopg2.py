@@ -138,3 +138,53 @@ def test_server_version_and_notices(conn):
     cur.execute("drop table if exists pg2_surely_missing")
     assert any("does not exist, skipping" in n for n in conn.notices)
     conn.rollback()
+
+
+def test_lock_table_waits_nowait_timeout_deadlock(heliosd):
+    """LOCK TABLE conflicts with other LOCK TABLEs: NOWAIT fails at once, a wait honours
+    lock_timeout, and two sessions locking two tables in opposite orders get one 40P01."""
+    import threading
+
+    setup = psycopg2.connect(heliosd.dsn())
+    setup.autocommit = True
+    setup.cursor().execute("drop table if exists lt_a, lt_b; create table lt_a (x int); create table lt_b (x int)")
+    a, b = psycopg2.connect(heliosd.dsn()), psycopg2.connect(heliosd.dsn())
+    ca, cb = a.cursor(), b.cursor()
+    ca.execute("lock table lt_a in access exclusive mode")
+    with pytest.raises(psycopg2.errors.LockNotAvailable) as ei:
+        cb.execute("lock table lt_a in exclusive mode nowait")
+    assert ei.value.diag.message_primary == 'could not obtain lock on relation "lt_a"'
+    b.rollback()
+    cb.execute("set lock_timeout = '200ms'")
+    with pytest.raises(psycopg2.errors.LockNotAvailable):
+        cb.execute("lock table lt_a")
+    b.rollback()
+    a.rollback()
+    errors = []
+    step1, step2 = threading.Event(), threading.Event()
+
+    def task(first, second, mine, other):
+        c = psycopg2.connect(heliosd.dsn())
+        try:
+            cur = c.cursor()
+            cur.execute(f"lock table {first} in access exclusive mode")
+            mine.set()
+            other.wait(5)
+            cur.execute(f"lock table {second} in access exclusive mode")
+        except psycopg2.DatabaseError as e:
+            errors.append(e.pgcode)
+            mine.set()
+        finally:
+            c.close()
+
+    t1 = threading.Thread(target=task, args=("lt_a", "lt_b", step1, step2))
+    t2 = threading.Thread(target=task, args=("lt_b", "lt_a", step2, step1))
+    t1.start()
+    t2.start()
+    t1.join(20)
+    t2.join(20)
+    assert errors == ["40P01"]
+    a.close()
+    b.close()
+    setup.cursor().execute("drop table lt_a, lt_b")
+    setup.close()
