@@ -53,22 +53,9 @@ from .rowcodec import make_codec
 
 
 def quote_ident(name: str) -> str:
-    import re
+    from ..exec.deparse import quote_ident as q  # one rule for every identifier heliosd prints
 
-    if re.fullmatch(r"[a-z_][a-z0-9_$]*", name) and name not in _RESERVED:
-        return name
-    return '"' + name.replace('"', '""') + '"'
-
-
-_RESERVED = {"all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "both", "case",
-             "cast", "check", "collate", "column", "constraint", "create", "current_catalog", "current_date",
-             "current_role", "current_time", "current_timestamp", "current_user", "default", "deferrable",
-             "desc", "distinct", "do", "else", "end", "except", "false", "fetch", "for", "foreign", "from",
-             "grant", "group", "having", "in", "initially", "intersect", "into", "lateral", "leading",
-             "limit", "localtime", "localtimestamp", "not", "null", "offset", "on", "only", "or", "order",
-             "placing", "primary", "references", "returning", "select", "session_user", "some",
-             "symmetric", "table", "then", "to", "trailing", "true", "union", "unique", "user", "using",
-             "variadic", "when", "where", "window", "with"}
+    return q(name)
 
 
 def format_value(v, type_oid: int) -> str:

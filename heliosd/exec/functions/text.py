@@ -388,27 +388,11 @@ op("^@", TX, TX, BOOL, _starts_with)
 
 # ====================================================================== format / quoting
 
-_KEYWORDS = frozenset("""
-all analyse analyze and any array as asc asymmetric authorization between bigint binary bit boolean both case
-cast char character check coalesce collate collation column concurrently constraint create cross current_catalog
-current_date current_role current_schema current_time current_timestamp current_user dec decimal default
-deferrable desc distinct do else end except exists extract false fetch float for foreign freeze from full grant
-greatest group grouping having ilike in initially inner inout int integer intersect interval into is isnull join
-json_array json_arrayagg json_object json_objectagg lateral leading least left like limit localtime
-localtimestamp national natural nchar none normalize not notnull null nullif numeric offset on only or order out
-outer overlaps overlay placing position precision primary real references returning right row select
-session_user setof similar smallint some substring symmetric system_user table tablesample then time timestamp
-to trailing treat trim true union unique user using values varchar variadic verbose when where window with
-xmlattributes xmlconcat xmlelement xmlexists xmlforest xmlnamespaces xmlparse xmlpi xmlroot xmlserialize
-xmltable
-""".split())
-_SAFE_IDENT = re.compile(r"[a-z_][a-z0-9_$]*\Z")
-
 
 def quote_ident(s):
-    if _SAFE_IDENT.match(s) and s not in _KEYWORDS:
-        return s
-    return '"' + s.replace('"', '""') + '"'
+    from ..deparse import quote_ident as q  # PostgreSQL's rule: plain names and unreserved keywords bare
+
+    return q(s)
 
 
 def quote_literal(s):
