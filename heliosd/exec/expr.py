@@ -759,6 +759,37 @@ def compile_many(exprs: list[Expr], params_ref: list | None = None) -> Callable:
     return fn
 
 
+def compile_agg_step(arg_lists: list, strict: list, params_ref: list | None = None) -> Callable:
+    """One ``f(r, o, accs)`` that feeds a row to every aggregate of a group: each
+    aggregate's arguments are evaluated inline and ``accs[i].step(...)`` is called unless
+    a strict aggregate sees a NULL argument (the per-aggregate loop costs several Python
+    calls per row per aggregate)."""
+    g = _Gen()
+    lines = ["def _agg_step(r, o, accs):"]
+    for i, (args, st) in enumerate(zip(arg_lists, strict)):
+        parts = [g.v(a) for a in args]
+        if not parts:
+            lines.append(f"    accs[{i}].step()")
+        elif st:
+            tmps = [g.tmp() for _ in parts]
+            for t, src in zip(tmps, parts):
+                lines.append(f"    {t} = {src}")
+            cond = " and ".join(f"{t} is not None" for t in tmps)
+            lines.append(f"    if {cond}:")
+            lines.append(f"        accs[{i}].step({', '.join(tmps)})")
+        else:
+            lines.append(f"    accs[{i}].step({', '.join(parts)})")
+    if len(lines) == 1:
+        lines.append("    pass")
+    g.env["p"] = params_ref if params_ref is not None else []
+    src = "\n".join(lines) + "\n"
+    exec(src, g.env)  # noqa: S102 - source generated from our own IR
+    fn = g.env["_agg_step"]
+    fn.__heliosd_source__ = src
+    fn.__heliosd_subplans__ = g.subplans
+    return fn
+
+
 def eval_const(e: Expr, params: list | None = None):
     """Evaluate an expression without a row (constants, params)."""
     return compile_expr(e, params_ref=params if params is not None else [])(())

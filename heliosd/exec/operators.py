@@ -827,6 +827,7 @@ class HashAggOp(Op):
         self.specs = specs
         self.sets = grouping_sets
         self.label = "HashAggregate" if nkeys else "Aggregate"
+        self.step_all = None  # expr.compile_agg_step: all simple aggregates in one call per row
 
     def run(self, ctx):
         o = ctx.outer
@@ -836,6 +837,7 @@ class HashAggOp(Op):
             groups: dict = {}
             key_fn = self.key_fn
             order_keys = []
+            step_all = self.step_all if simple else None
             for b in self.children[0].run(ctx):
                 for r in b:
                     k = key_fn(r, o) if key_fn is not None else ()
@@ -845,7 +847,9 @@ class HashAggOp(Op):
                         st = groups[hk] = (k, [_new_acc(s) for s in specs])
                         order_keys.append(hk)
                     accs = st[1]
-                    if simple:
+                    if step_all is not None:
+                        step_all(r, o, accs)
+                    elif simple:
                         for s, a in zip(specs, accs):
                             args = s.arg_fn(r, o)
                             if s.strict and None in args:

@@ -596,7 +596,14 @@ class Lowerer:
                 order = [(self.compile(e), d, nf, _sort_kind(e.type)) for e, d, nf in a.order]
             direct_fn = self.compile_many(a.direct) if a.direct else None
             specs.append(O.AggSpec(a.agg, arg_fn, len(a.args), a.distinct, filt, order, direct_fn))
-        return O.HashAggOp(child, key_fn, len(n.keys), specs, n.grouping_sets)
+        step_all = None
+        if n.aggs and all(not a.distinct and a.filter is None and not a.order for a in n.aggs) and \
+                not any(isinstance(x, E.SubPlan) for a in n.aggs for e in a.args for x in E.walk(e)):
+            step_all = E.compile_agg_step([a.args for a in n.aggs], [a.agg.strict for a in n.aggs],
+                                          params_ref=self.params)
+        op = O.HashAggOp(child, key_fn, len(n.keys), specs, n.grouping_sets)
+        op.step_all = step_all
+        return op
 
     def _Window(self, n: N.Window):
         child = self.op(n.child)
