@@ -46,12 +46,13 @@ class Expr:
 
 
 class Const(Expr):
-    __slots__ = ("value",)
+    __slots__ = ("value", "position")
 
-    def __init__(self, value, type, typmod: int = -1):
+    def __init__(self, value, type, typmod: int = -1, position=None):
         self.value = value
         self.type = type
         self.typmod = typmod
+        self.position = position  # of a constant written in the statement (error reports)
 
     def __repr__(self):  # pragma: no cover
         return f"Const({self.value!r})"

@@ -55,7 +55,7 @@ def analyze_expr(an, node, scope: Scope) -> E.Expr:
 
 def _literal(an, node: exp.Literal, scope):
     if node.is_string:
-        return E.Const(node.this, T.UNKNOWN)
+        return E.Const(node.this, T.UNKNOWN, position=_pos(node))
     return number_const(node.this)
 
 
@@ -1194,7 +1194,8 @@ def _cast(an, node: exp.Cast, scope):
         text = E.Func(record_text_fn([i.type for i in inner.items]), [inner], T.TEXT, name="record_out")
         return R.coerce(text, target, typmod, "explicit", _pos(node))
     if isinstance(inner, E.Const) and inner.type is T.UNKNOWN and isinstance(node.this, exp.Literal):
-        return R.coerce(inner, target, typmod, "explicit", _pos(node))
+        # a bad constant is reported at the constant ('x'::int) or its type name (int 'x')
+        return R.coerce(inner, target, typmod, "explicit", _pos(node.this) or _pos(node))
     return R.coerce(inner, target, typmod, "explicit", _pos(node))
 
 

@@ -75,8 +75,8 @@ def coerce(e: Expr, target, typmod: int = -1, context: str = "implicit", positio
             v = parse_literal(e.value, target, typmod) if context == "explicit" or typmod == -1 else \
                 _parse_assign(e.value, target, typmod)
         except PgError as err:
-            if err.position is None and position is not None:
-                err.position = position
+            if err.position is None:
+                err.position = getattr(e, "position", None) or position  # the constant, as PostgreSQL
             raise
         return Const(v, target, typmod)
     if isinstance(e, Param) and src is T.UNKNOWN:

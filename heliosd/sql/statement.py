@@ -229,18 +229,23 @@ _ = (errcodes, PgError, Query)
 
 
 def _locate_calls(tree, sql: str) -> None:
-    """Give function calls their position in the statement text (sqlglot keeps positions only
-    on identifiers), so "function f(int) does not exist" points where PostgreSQL points: the
-    k-th call of a name in the tree is the k-th ``name(`` in the text (when the counts agree)."""
+    """Give function calls and string constants their position in the statement text
+    (sqlglot keeps positions only on identifiers), so errors point where PostgreSQL points:
+    the k-th call of a name in the tree is the k-th ``name(`` in the text, the k-th string
+    constant the k-th quoted string, each when the counts agree."""
     calls: dict = {}
+    strings = []
     for n in tree.walk(bfs=False):
         if isinstance(n, exp.Anonymous) and isinstance(n.this, str):
             calls.setdefault(n.this.lower(), []).append(n)
-    if not calls:
+        elif isinstance(n, exp.Literal) and n.is_string:
+            strings.append(n)
+    if not calls and not strings:
         return
     from .lexer import tokens
 
     found: dict = {}
+    string_pos = []
     prev = None
     try:
         for tok in tokens(sql):
@@ -248,6 +253,8 @@ def _locate_calls(tree, sql: str) -> None:
                 name = prev[1].lower()
                 if name in calls:
                     found.setdefault(name, []).append(prev[2] + 1)
+            elif tok[0] in ("str", "estr"):
+                string_pos.append(tok[2] + 1)
             prev = tok
     except PgError:
         return
@@ -256,4 +263,6 @@ def _locate_calls(tree, sql: str) -> None:
         if where is not None and len(where) == len(nodes):
             for n, pos in zip(nodes, where):
                 n.meta["position"] = pos
-
+    if strings and len(strings) == len(string_pos):
+        for n, pos in zip(strings, string_pos):
+            n.meta["position"] = pos
