@@ -836,6 +836,10 @@ class Session:
                 p = self.prepare(key, types)
                 if p.kind in ("query", "dml") and len(p.param_types) == len(values):
                     tz = self.tz()
+                    # reg* constants ('orders'::regclass) resolve names in this session's
+                    # catalog, not in whatever session ran last
+                    runtime.state.session = self
+                    runtime.state.ctx = None
                     for i, (kind, _lit) in enumerate(consts):
                         if kind == "str":
                             values[i] = p.param_types[i].text_in(values[i], -1, tz)

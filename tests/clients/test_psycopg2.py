@@ -188,3 +188,28 @@ def test_lock_table_waits_nowait_timeout_deadlock(heliosd):
     b.close()
     setup.cursor().execute("drop table lt_a, lt_b")
     setup.close()
+
+
+def test_regclass_constant_resolves_in_own_database(heliosd):
+    """A 'name'::regclass constant (simple protocol, shared plan with the constant lifted
+    out) resolves in the session's own catalog even right after another session, in another
+    database with a same-named table, ran a statement."""
+    admin = psycopg2.connect(heliosd.dsn())
+    admin.autocommit = True
+    for db in ("regc_a", "regc_b"):
+        admin.cursor().execute(f"drop database if exists {db}")
+        admin.cursor().execute(f"create database {db}")
+    a, b = psycopg2.connect(heliosd.dsn("regc_a")), psycopg2.connect(heliosd.dsn("regc_b"))
+    a.autocommit = b.autocommit = True
+    ca, cb = a.cursor(), b.cursor()
+    ca.execute("create table orders (id int); comment on table orders is 'A orders'")
+    cb.execute("create table filler (x int); create table orders (id int); comment on table orders is 'B orders'")
+    ca.execute("select oid from pg_class where relname = 'orders'")
+    own = ca.fetchone()[0]
+    for _ in range(3):
+        cb.execute("select 1")
+        ca.execute("select 'orders'::regclass::oid, obj_description('orders'::regclass, 'pg_class')")
+        assert ca.fetchone() == (own, "A orders")
+    a.close()
+    b.close()
+    admin.close()
