@@ -873,6 +873,9 @@ class CopyIn:
 
     # ---------------------------------------------------------------- events
     def feed(self, ev) -> bool:
+        # other sessions ran between CopyData messages: input functions (reg* types) and
+        # defaults must see this session's state
+        self.s.bind_runtime(self.ctx)
         if self.pending:
             self._insert_pending()
         t = type(ev)
