@@ -102,6 +102,27 @@ def _isxdigit(ch):
     return ch != "" and ch in _HEX
 
 
+
+def _v4_prefix(s: str, i: int, ch: str, dst) -> int | None:
+    """The '/bits' suffix of an IPv4 literal (inet_net_pton): -1 when there is none, None
+    when what follows the address is not a valid suffix.  ``ch`` is the character at i-1."""
+    bits = -1
+    if ch == "/" and _isdigit(s[i]) and dst:
+        ch = s[i]
+        i += 1
+        bits = 0
+        while True:
+            bits = bits * 10 + (ord(ch) - 48)
+            ch = s[i]
+            i += 1
+            if ch == "\0" or not _isdigit(ch):
+                break
+        if ch != "\0" or bits > 32:
+            return None
+    if ch != "\0":
+        return None
+    return bits
+
 def _cidr_pton_ipv4(src: str, size: int):
     """inet_cidr_pton_ipv4: (bits, bytes) or None."""
     s = src + "\0"
@@ -159,22 +180,8 @@ def _cidr_pton_ipv4(src: str, size: int):
                 return None
     else:
         return None
-    bits = -1
-    if ch == "/" and _isdigit(s[i]) and dst:
-        ch = s[i]
-        i += 1
-        bits = 0
-        while True:
-            bits = bits * 10 + (ord(ch) - 48)
-            ch = s[i]
-            i += 1
-            if ch == "\0" or not _isdigit(ch):
-                break
-        if ch != "\0":
-            return None
-        if bits > 32:
-            return None
-    if ch != "\0":
+    bits = _v4_prefix(s, i, ch, dst)
+    if bits is None:
         return None
     if not dst:
         return None
@@ -231,22 +238,8 @@ def _net_pton_ipv4(src: str):
             break
         if ch != ".":
             return None
-    bits = -1
-    if ch == "/" and _isdigit(s[i]) and dst:
-        ch = s[i]
-        i += 1
-        bits = 0
-        while True:
-            bits = bits * 10 + (ord(ch) - 48)
-            ch = s[i]
-            i += 1
-            if ch == "\0" or not _isdigit(ch):
-                break
-        if ch != "\0":
-            return None
-        if bits > 32:
-            return None
-    if ch != "\0":
+    bits = _v4_prefix(s, i, ch, dst)
+    if bits is None:
         return None
     if bits == -1:
         if len(dst) == 4:
