@@ -48,6 +48,7 @@ from ..engine import cluster as CL
 from ..engine.table import TableStore
 from ..errors import FatalError, PgError, QueryCanceled
 from ..exec import runtime
+from ..storage.locks import branch_write_lock
 from ..exec.context import ExecContext
 from ..exec.dml import FkActions, RestartStatement
 from ..sql.analyze import Env
@@ -1373,18 +1374,6 @@ class Session:
             from ..exec.functions import advisory
 
             advisory.release(self, xact_only=False)
-
-
-def branch_write_lock(bid: int) -> bytes:
-    """Lock name of a branch's write lock (docs/branches.md, "Branch write lock").
-
-    Every statement that writes to a branch (DML, DDL, COPY FROM) holds it in
-    SHARE mode until its transaction ends; CREATE BRANCH c FROM p takes p's in
-    EXCLUSIVE mode: the fork waits for p's open writers, and p's writers wait
-    until the forking transaction ends, so a branch-and-swap migration can
-    never be starved by a busy tenant (its commits cannot land between the
-    fork and the swap)."""
-    return b"\x00branch-writes:" + bid.to_bytes(4, "big")
 
 
 def _fmt(formats, i) -> int:

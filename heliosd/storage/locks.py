@@ -238,3 +238,15 @@ class LockManager:
 
     def stats(self) -> dict:
         return {"locks": len(self._locks), "waiting": len(self._waiting)}
+
+
+def branch_write_lock(bid: int) -> bytes:
+    """Lock name of a branch's write lock (docs/branches.md, "Branch write lock").
+
+    Every statement that writes to a branch (DML, DDL, COPY FROM) holds it in
+    SHARE mode until its transaction ends; CREATE BRANCH c FROM p takes p's in
+    EXCLUSIVE mode: the fork waits for p's open writers, and p's writers wait
+    until the forking transaction ends, so a branch-and-swap migration can
+    never be starved by a busy tenant (its commits cannot land between the
+    fork and the swap)."""
+    return b"\x00branch-writes:" + bid.to_bytes(4, "big")

@@ -39,7 +39,7 @@ from ... import errcodes
 from ... import types as T
 from ...engine import largeobj as LO
 from ...errors import PgError
-from ...storage.locks import SHARE
+from ...storage.locks import SHARE, branch_write_lock
 from .. import runtime
 from . import register
 
@@ -85,8 +85,18 @@ def _read_only_check(ctx, what: str) -> None:
 
 
 def _branch_write_lock(ctx) -> None:
-    # session.branch_write_lock(bid) (exec may not import session): SHARE for the transaction
-    ctx.txn.lock(b"\x00branch-writes:" + ctx.bid.to_bytes(4, "big"), SHARE)
+    # the branch write lock every writing statement holds (SHARE, to the transaction's end)
+    ctx.txn.lock(branch_write_lock(ctx.bid), SHARE)
+
+
+def _writable_desc(ctx, fd: int, what: str):
+    """The descriptor fd, which must be open for writing, in a transaction that may write."""
+    d = _desc(ctx, fd)
+    if not d.write:
+        raise PgError(f"large object descriptor {fd} was not opened for writing",
+                      errcodes.OBJECT_NOT_IN_PREREQUISITE_STATE)
+    _read_only_check(ctx, what)
+    return d
 
 
 def _check_access(ctx, loid: int, write: bool) -> None:
@@ -180,11 +190,7 @@ def loread(fd, n):
 
 def lowrite(fd, data):
     ctx = _ctx()
-    d = _desc(ctx, fd)
-    if not d.write:
-        raise PgError(f"large object descriptor {fd} was not opened for writing",
-                      errcodes.OBJECT_NOT_IN_PREREQUISITE_STATE)
-    _read_only_check(ctx, "lowrite()")
+    d = _writable_desc(ctx, fd, "lowrite()")
     if d.offset + len(data) > LO.MAX_LARGE_OBJECT_SIZE:
         raise PgError(f"invalid large object write request size: {len(data)}", errcodes.INVALID_PARAMETER_VALUE)
     _lock_write(ctx, d.loid)
@@ -237,11 +243,7 @@ def lo_tell64(fd):
 
 def _truncate(fd, length):
     ctx = _ctx()
-    d = _desc(ctx, fd)
-    if not d.write:
-        raise PgError(f"large object descriptor {fd} was not opened for writing",
-                      errcodes.OBJECT_NOT_IN_PREREQUISITE_STATE)
-    _read_only_check(ctx, "lo_truncate()")
+    d = _writable_desc(ctx, fd, "lo_truncate()")
     if length < 0 or length > LO.MAX_LARGE_OBJECT_SIZE:
         raise PgError(f"invalid large object truncation target: {length}", errcodes.INVALID_PARAMETER_VALUE)
     _lock_write(ctx, d.loid)
