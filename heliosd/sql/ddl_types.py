@@ -776,14 +776,14 @@ def rename(an, node, raw) -> DdlStatement:
     return DdlStatement(tag, run)
 
 
-def _missing(ctx, names):
-    return None
+def _alter_target(node):
+    """(object type, qualified name, command tag) of ALTER TYPE/DOMAIN ... SET SCHEMA/OWNER TO."""
+    ot = node["objectType"]
+    return ot, _object_names(node), "ALTER DOMAIN" if ot == "OBJECT_DOMAIN" else "ALTER TYPE"
 
 
 def set_schema(an, node, raw) -> DdlStatement:
-    ot = node["objectType"]
-    names = _object_names(node)
-    tag = "ALTER DOMAIN" if ot == "OBJECT_DOMAIN" else "ALTER TYPE"
+    ot, names, tag = _alter_target(node)
     newschema = node["newschema"]
 
     def run(ctx):
@@ -810,9 +810,7 @@ def set_schema(an, node, raw) -> DdlStatement:
 
 
 def set_owner(an, node, raw) -> DdlStatement:
-    ot = node["objectType"]
-    names = _object_names(node)
-    tag = "ALTER DOMAIN" if ot == "OBJECT_DOMAIN" else "ALTER TYPE"
+    ot, names, tag = _alter_target(node)
     spec = node["newowner"]
 
     def run(ctx):
